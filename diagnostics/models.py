@@ -1,0 +1,286 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from valuecodes.models import LevelLabels, ValueCodeContent
+
+
+def new_token():
+    """A secret for links: 256 bits from `secrets`, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def _level_or_null(field):
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+
+
+class Diagnostic(LevelLabels):
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=80, unique=True)
+    purpose = models.TextField(
+        blank=True, help_text="What the business case is for, in a sentence or two."
+    )
+    anonymity_threshold = models.PositiveSmallIntegerField(
+        default=3, help_text="A party's figures are hidden when fewer people gave them."
+    )
+    share_individual_reports = models.BooleanField(
+        default=False,
+        help_text="Participants who finished see their answers beside the aggregated figures.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="DiagnosticMember", related_name="diagnostics"
+    )
+
+    class Meta(LevelLabels.Meta):
+        ordering = ["-created_at"]
+        constraints = [
+            *LevelLabels.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(anonymity_threshold__gte=1), name="diagnostic_threshold_at_least_1"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("diagnostics:detail", args=[self.slug])
+
+
+class DiagnosticMember(models.Model):
+    """A user who shares a diagnostic: a facilitator (runs it) or a sponsor (reads results)."""
+
+    FACILITATOR = "facilitator"
+    SPONSOR = "sponsor"
+    ROLES = [(FACILITATOR, "Facilitator"), (SPONSOR, "Sponsor")]
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diagnostic_memberships"
+    )
+    role = models.CharField(max_length=20, choices=ROLES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "user"], name="member_once_per_diagnostic"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["facilitator", "sponsor"]), name="member_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.role}) in {self.diagnostic}"
+
+
+class Party(models.Model):
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="parties")
+    name = models.CharField(max_length=80)
+    colour = models.CharField(max_length=7, default="#0d6efd", help_text="#rrggbb")
+    position = models.PositiveIntegerField(default=0)
+    # Per-party open link: people self-register with a name when e-mail is not wanted.
+    open_link_token = models.CharField(max_length=64, unique=True, default=new_token)
+    open_link_enabled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["diagnostic", "position", "id"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "name"], name="party_unique_name"),
+            models.CheckConstraint(condition=Q(name__regex=r"\S"), name="party_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="party_colour_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DiagnosticValueCode(ValueCodeContent):
+    """The diagnostic's own copy of a Value Code: library edits never change past results."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="value_codes")
+    section = models.CharField(max_length=120)
+    weight = models.FloatField(default=1.0)
+    source = models.ForeignKey(
+        "valuecodes.ValueCode", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(ValueCodeContent.Meta):
+        ordering = ["diagnostic", "position", "id"]
+        constraints = [
+            *ValueCodeContent.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["diagnostic", "identifier"], name="diagnostic_valuecode_unique_identifier"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0), name="diagnostic_valuecode_weight_positive"
+            ),
+        ]
+
+
+class Participant(models.Model):
+    diagnostic = models.ForeignKey(
+        Diagnostic, on_delete=models.CASCADE, related_name="participants"
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participants")
+    label = models.CharField(max_length=120, help_text="Shown to facilitators; never in results.")
+    email = models.EmailField(blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["party__position", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "label"], name="participant_unique_label"
+            ),
+            models.CheckConstraint(
+                condition=Q(label__regex=r"\S"), name="participant_label_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+
+class Round(models.Model):
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["diagnostic", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "number"], name="round_unique_number"),
+            models.UniqueConstraint(
+                fields=["diagnostic"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_round_per_diagnostic",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="round_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"Round {self.number}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class Rating(models.Model):
+    """One participant's answer on one Value Code in one round; null level = "don't know"."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ratings")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ratings")
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="ratings"
+    )
+    current_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "value_code", "round"], name="one_rating_per_participant"
+            ),
+            models.CheckConstraint(
+                condition=_level_or_null("current_level"), name="rating_current_level_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=_level_or_null("target_level"), name="rating_target_level_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "value_code"], name="rating_round_valuecode")]
+
+    def __str__(self):
+        return f"{self.participant_id} on {self.value_code_id} in {self.round_id}"
+
+
+class ThingThatMatters(models.Model):
+    KINDS = [
+        ("goal", "Goal"),
+        ("value", "Value"),
+        ("risk", "Risk"),
+        ("issue", "Issue"),
+        ("concern", "Concern"),
+    ]
+    DIRECTIONS = [
+        ("towards", "Towards the positive"),
+        ("away", "Away from the negative"),
+    ]
+
+    diagnostic = models.ForeignKey(
+        Diagnostic, on_delete=models.CASCADE, related_name="things_that_matter"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=KINDS, default="goal")
+    direction = models.CharField(max_length=10, choices=DIRECTIONS, default="towards")
+    parties = models.ManyToManyField(Party, blank=True, related_name="things_that_matter")
+    value_codes = models.ManyToManyField(
+        DiagnosticValueCode, blank=True, related_name="things_that_matter"
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["diagnostic", "position", "id"]
+        verbose_name_plural = "things that matter"
+        constraints = [
+            models.CheckConstraint(condition=Q(title__regex=r"\S"), name="ttm_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["goal", "value", "risk", "issue", "concern"]),
+                name="ttm_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["towards", "away"]), name="ttm_direction_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AgreedTarget(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="agreed_targets")
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="agreed_targets"
+    )
+    level = models.PositiveSmallIntegerField()
+    trade_off = models.TextField(
+        blank=True, help_text='The trade-off or rationale: "if we focus on x, y may suffer".'
+    )
+    owner = models.CharField(max_length=120, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "value_code"], name="one_agreed_target"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="agreed_target_level_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value_code_id}: level {self.level}"

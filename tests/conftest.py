@@ -1,0 +1,110 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from . import factories
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skips = {
+        "postgres": (not on_postgres, "needs DATABASE_URL pointing at PostgreSQL"),
+        "worker": (not settings.REDIS_URL, "needs REDIS_URL for a real Celery worker"),
+        "browser": (not Path("/usr/bin/chromium").exists(), "needs Debian's chromium"),
+    }
+    for item in items:
+        for marker, (skip, reason) in skips.items():
+            if skip and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path, request):
+    if "worker" not in request.keywords:
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_unless_worker(request):
+    """Tasks run in-process, except in tests that go through the real worker."""
+    from ttm.celery import app
+
+    eager = "worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def shared_data():
+    return SHARED_DATA
+
+
+@pytest.fixture
+def facilitator(db):
+    return factories.FacilitatorFactory(username="fran")
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+@pytest.fixture(scope="session")
+def worker_media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("worker-media")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, worker_media_root):
+    """A real `celery worker` process on REDIS_URL, using the test database."""
+    from ttm.celery import app
+
+    database = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        ),
+        "TTM_MEDIA_ROOT": str(worker_media_root),
+        "TTM_CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+    }
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(
+        [celery, "-A", "ttm", "worker", "--pool=solo", "--loglevel=warning", "-n", "test@%h"],
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("The Celery worker did not start")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wait_for(predicate, timeout=60, interval=0.1):
+    """Poll until predicate() is truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"Condition not met within {timeout} s")
