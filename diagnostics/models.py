@@ -195,6 +195,9 @@ class Rating(models.Model):
     )
     current_level = models.PositiveSmallIntegerField(null=True, blank=True)
     target_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A null level is "don't know" once answered; until then the question is still open.
+    current_answered = models.BooleanField(default=False)
+    target_answered = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -208,6 +211,14 @@ class Rating(models.Model):
             ),
             models.CheckConstraint(
                 condition=_level_or_null("target_level"), name="rating_target_level_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(current_level__isnull=True) | Q(current_answered=True),
+                name="rating_current_level_is_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_level__isnull=True) | Q(target_answered=True),
+                name="rating_target_level_is_answered",
             ),
         ]
         indexes = [models.Index(fields=["round", "value_code"], name="rating_round_valuecode")]

@@ -134,3 +134,5 @@ class RatingFactory(factory.django.DjangoModelFactory):
     value_code = factory.SubFactory(DiagnosticValueCodeFactory)
     current_level = 3
     target_level = 4
+    current_answered = True
+    target_answered = True
