@@ -3,12 +3,16 @@ combine freely with the shared conftest)."""
 
 from diagnostics import services
 from diagnostics.forms import library_value_codes
+from valuecodes.models import Library
 
 from ..factories import LibraryFactory, SectionFactory, ValueCodeFactory
 
 
-def make_library(name="Partnering", sections=(("Trust", 2), ("Delivery", 2))):
+def make_library(name=None, sections=(("Trust", 2), ("Delivery", 2))):
     """A library whose Value Codes are created out of order, to prove copying sorts them."""
+    if name is None:
+        count = Library.objects.filter(name__startswith="Partnering").count()
+        name = f"Partnering {count + 1}" if count else "Partnering"
     library = LibraryFactory(name=name)
     made = []
     for position, (section_name, count) in reversed(list(enumerate(sections))):

@@ -2,10 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from diagnostics import services
-from diagnostics.models import DiagnosticMember
+from diagnostics.forms import library_value_codes
+from diagnostics.models import Diagnostic, DiagnosticMember
 from diagnostics.services import PartySpec
 
-from ..factories import LibraryFactory, UserFactory
+from ..factories import LibraryFactory, SectionFactory, UserFactory, ValueCodeFactory
 from .builders import make_diagnostic, make_library
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,6 @@ def test_creating_copies_value_codes_in_library_order_and_opens_round_1(facilita
 
 def test_value_codes_can_come_from_several_libraries():
     first, second = make_library("Alpha"), make_library("Beta", sections=(("Cost", 1),))
-    from diagnostics.forms import library_value_codes
-
     diagnostic = services.create_diagnostic(
         name="Two", parties=["A", "B"], value_codes=library_value_codes([first, second])
     )
@@ -93,8 +92,6 @@ def test_co_facilitators_and_sponsors_are_found_by_username_or_email(facilitator
 def test_an_unknown_sponsor_stops_the_whole_creation():
     with pytest.raises(ValidationError, match="not a user"):
         services.create_diagnostic(name="X", parties=["A", "B"], sponsors=["ghost"])
-    from diagnostics.models import Diagnostic
-
     assert not Diagnostic.objects.exists()
 
 
@@ -109,11 +106,7 @@ def test_the_diagnostic_takes_the_library_level_labels():
 def test_an_identifier_in_two_libraries_is_refused_with_its_name():
     first = make_library("Same name A", sections=(("S", 1),))
     second = LibraryFactory(name="Other")
-    from ..factories import SectionFactory, ValueCodeFactory
-
     ValueCodeFactory(library=second, section=SectionFactory(library=second), identifier="Sam-S-0")
-    from diagnostics.forms import library_value_codes
-
     with pytest.raises(ValidationError, match="Sam-S-0"):
         services.create_diagnostic(
             name="X", parties=["A", "B"], value_codes=library_value_codes([first, second])
