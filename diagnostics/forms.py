@@ -76,6 +76,10 @@ class DiagnosticCreateForm(DiagnosticForm):
                 widget=ColourInput(),
             )
 
+        libraries = list(Library.objects.all()[:2])
+        if len(libraries) == 1:
+            self.fields["libraries"].initial = libraries
+
     def party_rows(self):
         return [
             (self[f"party_name_{index}"], self[f"party_colour_{index}"])
@@ -162,7 +166,9 @@ class ThingThatMattersForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(choices=ThingThatMatters.KINDS)
-    direction = forms.ChoiceField(choices=ThingThatMatters.DIRECTIONS, widget=forms.RadioSelect)
+    direction = forms.ChoiceField(
+        choices=ThingThatMatters.DIRECTIONS, widget=forms.RadioSelect, initial="towards"
+    )
     parties = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
@@ -207,7 +213,7 @@ class ParticipantsForm(forms.Form):
                 "Bob Jones, bob@example.org\nCarla (no e-mail)",
             }
         ),
-        help_text='"Name <e-mail>", "Name, e-mail" or just a name. '
+        help_text='"Name &lt;e-mail&gt;", "Name, e-mail" or just a name. '
         "People without an e-mail get a link you hand to them yourself.",
     )
     csv_file = forms.FileField(
