@@ -10,5 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("diagnostics/", include("diagnostics.urls")),
+    path("diagnostics/<slug:slug>/export/", include("diagnostics.export_urls")),
+    path("", include("diagnostics.participant_urls")),
     path("admin/", admin.site.urls),
 ]
