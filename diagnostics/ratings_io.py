@@ -191,8 +191,3 @@ def ratings_rows(diagnostic, round=None):
             neutralise(rating.comment),
             rating.round.number,
         ]
-
-
-def write_ratings_csv(diagnostic, out, round=None):
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(ratings_rows(diagnostic, round))

@@ -31,7 +31,7 @@ def ratings_csv(request, slug):
         round = diagnostic.rounds.filter(number=number).first() if number.isdigit() else None
         if round is None:
             raise Http404("No such round")
-    writer = csv.writer(_Echo(), lineterminator="\n")
+    writer = csv.writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
     suffix = f"-round-{round.number}" if round else ""
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in ratings_rows(diagnostic, round)),
