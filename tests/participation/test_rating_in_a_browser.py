@@ -69,3 +69,41 @@ def test_tapping_answers_saves_them(live_server, phone, participant, value_codes
     # Back through the same link, the answers are there.
     phone.reload()
     expect(phone.locator(f"input[name=c{value_codes[1].pk}][value='3']")).to_be_checked()
+
+
+def test_a_failed_save_says_so_and_retries_until_saved(
+    live_server, phone, participant, value_codes
+):
+    from playwright.sync_api import expect
+
+    value_code = value_codes[0]
+    failures = []
+
+    def fail_twice(route):
+        if len(failures) < 2:
+            failures.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    phone.route(f"**/rate/{value_code.pk}/", fail_twice)
+    phone.goto(f"{live_server.url}/p/{participant.token}/rate/")
+    section = phone.locator(f"#vc{value_code.pk}")
+    section.get_by_role("group", name="Where we are now").locator("label").nth(3).tap()
+    status = section.get_by_role("status")
+    expect(status).to_contain_text("Not saved")
+    expect(status).to_have_text("Saved", timeout=15000)
+    assert len(failures) == 2
+    assert Rating.objects.get(participant=participant).current_level == 4
+
+
+def test_an_invalid_answer_is_reported_not_retried(live_server, phone, participant, value_codes):
+    from playwright.sync_api import expect
+
+    value_code = value_codes[0]
+    phone.goto(f"{live_server.url}/p/{participant.token}/rate/")
+    # A tampered page: a level the server refuses.
+    phone.locator(f"input[name=c{value_code.pk}][value='5']").evaluate("e => e.value = '9'")
+    phone.locator(f"#vc{value_code.pk} fieldset.c label").nth(4).tap()
+    expect(phone.locator(f"#s{value_code.pk}")).to_contain_text("Not saved: A level is 1 to 5")
+    assert not Rating.objects.exists()
