@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,8 +134,10 @@ def test_import_command_fails_with_row_errors(diagnostic, tmp_path):
 
 
 def test_import_command_from_the_command_line_exits_non_zero_with_stderr(
-    diagnostic, tmp_path, capsys
+    diagnostic, tmp_path, capsys, monkeypatch
 ):
+    # run_from_argv closes database connections when it ends; the test's transaction needs its own.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + "ada,Nowhere,Reliability,3,3,\n")
     utility = ManagementUtility(["manage.py", "import_ratings", "it-marketing", str(path)])
