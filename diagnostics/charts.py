@@ -151,7 +151,7 @@ def dumbbell_svg(
         parts.append(_text(ax, plot_bottom + 16, f"agreed {agreed_level}", anchor="middle"))
         words.append(f"agreed target {agreed_level}")
         legend += "  ┆ agreed"
-    parts.append(_text(x1 + 8, plot_bottom + 16, legend, fill=MUTED, extra=' font-size="10"'))
+    parts.append(_text(4, plot_bottom + 16, legend, fill=MUTED, extra=' font-size="10"'))
     label = f"{value_code['identifier']}, current to target by party: " + "; ".join(words)
     return _svg(width, height, label, "".join(parts))
 
