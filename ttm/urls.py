@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("diagnostics/", include("diagnostics.urls")),
     path("diagnostics/<slug:slug>/", include("diagnostics.results_urls")),
+    path("p/<str:token>/my-results/", include("diagnostics.individual_urls")),
     path("admin/", admin.site.urls),
 ]

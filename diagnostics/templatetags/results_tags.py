@@ -43,3 +43,8 @@ def level_label(diagnostic, level):
         return diagnostic.level_labels[int(level) - 1]
     except (TypeError, ValueError, IndexError):
         return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
