@@ -1,15 +1,15 @@
-"""Links handed to participants. Plain paths so this module needs no participant URLconf;
-the participant views mount `/p/<token>/` (personal) and `/join/<token>/` (per-party open link)."""
+"""Links handed to participants: `/p/<token>/` (personal) and `/join/<token>/` (open link)."""
 
 from django.conf import settings
+from django.urls import reverse
 
 
 def participant_url(participant):
-    return f"/p/{participant.token}/"
+    return reverse("participant:home", args=[participant.token])
 
 
 def open_link_url(party):
-    return f"/join/{party.open_link_token}/"
+    return reverse("participant:join", args=[party.open_link_token])
 
 
 def absolute(path, request=None):

@@ -65,12 +65,15 @@ def dashboard(request, slug):
         request.GET, rounds=rounds, sections=dict.fromkeys(sections), parties=parties
     )
     round_, previous = _chosen_round(rounds, form.round_number())
+    can_edit = member_role(request.user, diagnostic) == DiagnosticMember.FACILITATOR
     context = {
         "diagnostic": diagnostic,
         "form": form,
         "rounds": rounds,
         "round": round_,
-        "can_record_targets": member_role(request.user, diagnostic) == DiagnosticMember.FACILITATOR,
+        "can_record_targets": can_edit,
+        "can_edit": can_edit,
+        "tab": "dashboard",
     }
     if round_ is not None:
         context |= dashboard_content.build(diagnostic, round_, previous, parties, form.filters())
