@@ -362,3 +362,10 @@ def import_into_named_library(*, name, rows, created_by=None):
     if library is None:
         library = create_library(name=name, created_by=created_by)
     return import_value_code_table(library=library, rows=rows)
+
+
+@transaction.atomic
+def import_into_new_library(*, name, rows, created_by=None):
+    """The upload's import when it names a new library: refused if the name is taken."""
+    library = create_library(name=name, created_by=created_by)
+    return import_value_code_table(library=library, rows=rows)
