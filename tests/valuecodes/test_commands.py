@@ -1,0 +1,131 @@
+import pytest
+from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
+
+from valuecodes.models import Library, ValueCode
+from valuecodes.tables import COLUMNS
+
+from ..factories import LibraryFactory, SectionFactory, ValueCodeFactory
+from .tables import csv_table, table_row
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    """The command as the shell runs it: returns (exit code, stdout, stderr)."""
+    try:
+        execute_from_command_line(["manage.py", *map(str, args)])
+    except SystemExit as exit:
+        return exit.code
+    return 0
+
+
+def library_table(library):
+    return [
+        (vc.section.name, vc.identifier, vc.description, *vc.statements, vc.help_text)
+        for vc in library.value_codes.select_related("section").order_by(
+            "section__position", "position"
+        )
+    ]
+
+
+def test_import_creates_the_library_and_reports_counts(shared_data, capsys):
+    code = run("import_valuecodes", shared_data / "sample-valuecodes.csv", "--library", "Sample")
+    assert code == 0
+    assert "5 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+    library = Library.objects.get(name="Sample")
+    assert [s.name for s in library.sections.order_by("position")] == ["Trust", "Relationship"]
+
+
+def test_import_updates_same_identifiers_and_adds_others(tmp_path):
+    library = LibraryFactory(name="Ours")
+    section = SectionFactory(library=library, name="Trust")
+    ValueCodeFactory(section=section, identifier="Reliability", description="Old words")
+    ValueCodeFactory(section=section, identifier="Untouched")
+    path = tmp_path / "t.csv"
+    path.write_bytes(csv_table([table_row("Reliability"), table_row("New", section="Extra")]))
+    call_command("import_valuecodes", str(path), library="Ours")
+    reliability = ValueCode.objects.get(library=library, identifier="Reliability")
+    assert reliability.description == "The extent to which Reliability holds"
+    assert set(library.value_codes.values_list("identifier", flat=True)) == {
+        "Reliability",
+        "Untouched",
+        "New",
+    }
+
+
+def test_a_bad_file_imports_nothing_and_exits_non_zero_with_row_messages(tmp_path, capsys):
+    bad = table_row("Credibility")
+    bad[3] = ""
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_table([table_row("Reliability"), bad]))
+    code = run("import_valuecodes", path, "--library", "Never")
+    assert code != 0
+    assert "row 3, column Evaluation Statement 1: is empty." in capsys.readouterr().err
+    assert not Library.objects.filter(name="Never").exists()
+
+
+def test_import_of_a_missing_file_fails_clearly(tmp_path, capsys):
+    assert run("import_valuecodes", tmp_path / "nope.csv", "--library", "X") != 0
+    assert "There is no file at" in capsys.readouterr().err
+
+
+def test_import_needs_a_library_name(shared_data):
+    with pytest.raises(CommandError):
+        call_command("import_valuecodes", str(shared_data / "sample-valuecodes.csv"))
+
+
+def test_export_of_an_unknown_library_fails_clearly(tmp_path, capsys):
+    assert run("export_valuecodes", "--library", "Nope", "--output", tmp_path / "o.csv") != 0
+    assert "There is no library called “Nope”." in capsys.readouterr().err
+
+
+def test_export_needs_a_csv_or_xlsx_suffix(tmp_path, capsys):
+    LibraryFactory(name="Ours")
+    assert run("export_valuecodes", "--library", "Ours", "--output", tmp_path / "o.json") != 0
+    assert "is not a .csv or .xlsx file" in capsys.readouterr().err
+
+
+def test_sample_csv_export_is_byte_for_byte_the_sample(shared_data, tmp_path):
+    sample = shared_data / "sample-valuecodes.csv"
+    call_command("import_valuecodes", str(sample), library="Sample")
+    call_command("export_valuecodes", library="Sample", output=str(tmp_path / "out.csv"))
+    assert (tmp_path / "out.csv").read_bytes() == sample.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_then_import_is_lossless(shared_data, tmp_path, suffix):
+    call_command("import_valuecodes", str(shared_data / "sample-valuecodes.csv"), library="A")
+    original = Library.objects.get(name="A")
+    # Awkward content: order not alphabetical, non-ASCII, commas, newlines, formula-like text.
+    extra = SectionFactory(library=original, name="Ärger, Ängste", position=1)
+    ValueCodeFactory(
+        section=extra,
+        identifier="Zebra",
+        description="Line one,\nline two “quoted”",
+        statement_3="=SUM(A1:A3)",
+        help_text="",
+        position=5,
+    )
+    ValueCodeFactory(section=extra, identifier="Aardvark", position=9)
+    path = tmp_path / f"a{suffix}"
+    call_command("export_valuecodes", library="A", output=str(path))
+    call_command("import_valuecodes", str(path), library="B")
+    copy = Library.objects.get(name="B")
+    assert library_table(copy) == library_table(original)
+    assert [s.name for s in copy.sections.order_by("position", "id")] == [
+        s.name for s in original.sections.order_by("position", "id")
+    ]
+    call_command("import_valuecodes", str(path), library="A")
+    assert library_table(Library.objects.get(name="A")) == library_table(original)
+
+
+def test_xlsx_export_writes_text_never_formulas(tmp_path):
+    ValueCodeFactory(section__library__name="F", statement_1="=1+1")
+    path = tmp_path / "f.xlsx"
+    call_command("export_valuecodes", library="F", output=str(path))
+    sheet = load_workbook(path).worksheets[0]
+    assert [c.value for c in sheet[1]] == list(COLUMNS)
+    assert sheet["D2"].value == "=1+1"
+    assert sheet["D2"].data_type == "s"
