@@ -101,8 +101,8 @@ class ImportPreview:
     unchanged: list = field(default_factory=list)
 
     @property
-    def has_changes(self):
-        return bool(self.created or self.updated)
+    def change_count(self):
+        return len(self.created) + len(self.updated)
 
 
 def preview_import(*, library, rows):

@@ -38,6 +38,7 @@ def test_preview_lists_created_updated_with_differences_and_unchanged(facilitato
     assert "1 to create" in text and "1 to update" in text and "1 unchanged" in text
     assert "Old words" in text and "The extent to which Reliability holds" in text
     assert "Evaluation Statement 1" in text  # a field that differs, named
+    assert "Create 1 and update 1 Value Codes" in text
     # Nothing is imported until the facilitator confirms.
     assert not library.value_codes.filter(identifier="New").exists()
 
