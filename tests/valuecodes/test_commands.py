@@ -1,5 +1,11 @@
+import io
+import os
+import subprocess
+import sys
+
 import pytest
-from django.core.management import call_command, execute_from_command_line
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
@@ -12,13 +18,19 @@ from .tables import csv_table, table_row
 pytestmark = pytest.mark.django_db
 
 
-def run(*args):
-    """The command as the shell runs it: returns (exit code, stdout, stderr)."""
-    try:
-        execute_from_command_line(["manage.py", *map(str, args)])
-    except SystemExit as exit:
-        return exit.code
-    return 0
+def run_in_shell(*args, tmp_path):
+    """The command as a shell runs it, for its exit code and stderr. Only for failures that
+    happen before any query: its database is an empty throwaway file."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
+    env.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *map(str, args)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def library_table(library):
@@ -30,10 +42,15 @@ def library_table(library):
     ]
 
 
-def test_import_creates_the_library_and_reports_counts(shared_data, capsys):
-    code = run("import_valuecodes", shared_data / "sample-valuecodes.csv", "--library", "Sample")
-    assert code == 0
-    assert "5 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+def test_import_creates_the_library_and_reports_counts(shared_data):
+    out = io.StringIO()
+    call_command(
+        "import_valuecodes",
+        str(shared_data / "sample-valuecodes.csv"),
+        library="Sample",
+        stdout=out,
+    )
+    assert "5 created, 0 updated, 0 unchanged" in out.getvalue()
     library = Library.objects.get(name="Sample")
     assert [s.name for s in library.sections.order_by("position")] == ["Trust", "Relationship"]
 
@@ -55,20 +72,32 @@ def test_import_updates_same_identifiers_and_adds_others(tmp_path):
     }
 
 
-def test_a_bad_file_imports_nothing_and_exits_non_zero_with_row_messages(tmp_path, capsys):
+def test_a_bad_file_exits_non_zero_with_row_messages_on_stderr(tmp_path):
     bad = table_row("Credibility")
     bad[3] = ""
     path = tmp_path / "bad.csv"
     path.write_bytes(csv_table([table_row("Reliability"), bad]))
-    code = run("import_valuecodes", path, "--library", "Never")
-    assert code != 0
-    assert "row 3, column Evaluation Statement 1: is empty." in capsys.readouterr().err
+    result = run_in_shell("import_valuecodes", path, "--library", "Never", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "row 3, column Evaluation Statement 1: is empty." in result.stderr
+
+
+def test_a_bad_file_imports_nothing(tmp_path):
+    bad = table_row("Credibility")
+    bad[3] = ""
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_table([table_row("Reliability"), bad]))
+    with pytest.raises(CommandError, match="row 3, column Evaluation Statement 1: is empty"):
+        call_command("import_valuecodes", str(path), library="Never")
     assert not Library.objects.filter(name="Never").exists()
 
 
-def test_import_of_a_missing_file_fails_clearly(tmp_path, capsys):
-    assert run("import_valuecodes", tmp_path / "nope.csv", "--library", "X") != 0
-    assert "There is no file at" in capsys.readouterr().err
+def test_import_of_a_missing_file_fails_clearly(tmp_path):
+    result = run_in_shell(
+        "import_valuecodes", tmp_path / "nope.csv", "--library", "X", tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "There is no file at" in result.stderr
 
 
 def test_import_needs_a_library_name(shared_data):
@@ -76,15 +105,17 @@ def test_import_needs_a_library_name(shared_data):
         call_command("import_valuecodes", str(shared_data / "sample-valuecodes.csv"))
 
 
-def test_export_of_an_unknown_library_fails_clearly(tmp_path, capsys):
-    assert run("export_valuecodes", "--library", "Nope", "--output", tmp_path / "o.csv") != 0
-    assert "There is no library called “Nope”." in capsys.readouterr().err
+def test_export_of_an_unknown_library_fails_clearly(tmp_path):
+    with pytest.raises(CommandError, match="There is no library called “Nope”."):
+        call_command("export_valuecodes", library="Nope", output=str(tmp_path / "o.csv"))
 
 
-def test_export_needs_a_csv_or_xlsx_suffix(tmp_path, capsys):
-    LibraryFactory(name="Ours")
-    assert run("export_valuecodes", "--library", "Ours", "--output", tmp_path / "o.json") != 0
-    assert "is not a .csv or .xlsx file" in capsys.readouterr().err
+def test_export_needs_a_csv_or_xlsx_suffix(tmp_path):
+    result = run_in_shell(
+        "export_valuecodes", "--library", "Ours", "--output", tmp_path / "o.json", tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "is not a .csv or .xlsx file" in result.stderr
 
 
 def test_sample_csv_export_is_byte_for_byte_the_sample(shared_data, tmp_path):
