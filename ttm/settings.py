@@ -133,9 +133,17 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ttm <ttm@localhost>")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+# Where participants reach ttm: absolute links in invitation e-mails are built from it.
+TTM_BASE_URL = os.environ.get("TTM_BASE_URL", "http://127.0.0.1:8000")
+
+# Rate limits and live-update state must be shared by all web processes: Redis when available.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if (REDIS_URL := os.environ.get("REDIS_URL", ""))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Celery: without REDIS_URL tasks run eagerly in-process; with it, on real workers.
-REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("diagnostics/", include("diagnostics.urls")),
+    path("diagnostics/<slug:slug>/", include("diagnostics.results_urls")),
     path("libraries/", include("valuecodes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,33 @@
+import csv
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from diagnostics import analysis
+from diagnostics.models import Diagnostic
+
+
+class Command(BaseCommand):
+    help = "Print the analysis of a diagnostic's round as JSON (PRODUCT.md 6) or CSV."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--round", type=int, dest="round_number", help="default: the latest")
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+
+    def handle(self, slug, round_number, format, **options):
+        diagnostic = Diagnostic.objects.filter(slug=slug).first()
+        if diagnostic is None:
+            raise CommandError(f"No diagnostic with slug {slug!r}")
+        try:
+            result = analysis.analyse(diagnostic, round_number)
+        except analysis.NoRound as exc:
+            raise CommandError(str(exc)) from exc
+        if format == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(analysis.CSV_COLUMNS)
+            writer.writerows(
+                ["" if cell is None else cell for cell in row] for row in analysis.csv_rows(result)
+            )
+        else:
+            self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
