@@ -13,6 +13,7 @@ def make_library(name=None, sections=(("Trust", 2), ("Delivery", 2))):
     if name is None:
         count = Library.objects.filter(name__startswith="Partnering").count()
         name = f"Partnering {count + 1}" if count else "Partnering"
+    Library.objects.filter(name=name).delete()  # the shipped starter library, in its tests
     library = LibraryFactory(name=name)
     made = []
     for position, (section_name, count) in reversed(list(enumerate(sections))):

@@ -5,6 +5,7 @@ import pytest
 from diagnostics.demo import DEMO_SLUG, load_demo
 from diagnostics.models import Diagnostic, Rating
 from diagnostics.progress import diagnostic_progress
+from valuecodes.models import Library
 
 from ..factories import FacilitatorFactory
 from .builders import make_library
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_without_the_starter_library_the_demo_is_skipped_with_a_note(tmp_path):
+    Library.objects.filter(name="Starter library").delete()
     out = StringIO()
     assert load_demo(stdout=out, login_file=tmp_path / "login") is None
     assert "no library named 'Starter library'" in out.getvalue()
