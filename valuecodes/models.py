@@ -123,7 +123,7 @@ class Section(models.Model):
 
 class ValueCode(ValueCodeContent):
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="value_codes")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="value_codes")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="value_codes")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(ValueCodeContent.Meta):
