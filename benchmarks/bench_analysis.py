@@ -10,11 +10,12 @@ import random
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
+
+from .support import on_postgres, throwaway_database
 
 VALUE_CODES, PARTICIPANTS, PARTIES = 300, 500, ("Buyer", "Supplier", "Regulator")
 BENCH_DB = "ttm_bench_analysis"
@@ -36,39 +37,6 @@ GROUP BY r.value_code_id, p.party_id
         for level in range(1, 6)
     )
 )
-
-
-def _server(database):
-    """psycopg connection to the PostgreSQL server's maintenance database, autocommit."""
-    import psycopg
-
-    params = settings.DATABASES["default"]
-    return psycopg.connect(
-        dbname=database,
-        user=params.get("USER") or None,
-        password=params.get("PASSWORD") or None,
-        host=params.get("HOST") or None,
-        port=params.get("PORT") or None,
-        autocommit=True,
-    )
-
-
-@contextmanager
-def throwaway_database():
-    """Point the default connection at a fresh database for the duration; drop it after."""
-    with _server("postgres") as server:
-        server.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        server.execute(f"CREATE DATABASE {BENCH_DB}")
-    previous = connection.settings_dict["NAME"]
-    connections.close_all()
-    connection.settings_dict["NAME"] = BENCH_DB
-    try:
-        yield
-    finally:
-        connections.close_all()
-        connection.settings_dict["NAME"] = previous
-        with _server("postgres") as server:
-            server.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def build():
@@ -168,14 +136,14 @@ def time_dashboard(diagnostic, user):
 
 
 def run():
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    if not on_postgres():
         return ["skipped: needs DATABASE_URL pointing at PostgreSQL"]
     from django.core.management import call_command
 
     from diagnostics.analysis import analyse
 
     lines = []
-    with throwaway_database():
+    with throwaway_database(BENCH_DB):
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         diagnostic, round_, user = build()
