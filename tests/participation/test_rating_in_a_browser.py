@@ -1,6 +1,7 @@
 """A phone-sized headless Chromium rates three Value Codes by tapping; the database has them."""
 
 import pytest
+from django.db import connections
 
 from diagnostics.models import Rating
 
@@ -31,6 +32,8 @@ def phone(monkeypatch):
         )
         yield context.new_page()
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection: close it here.
+        connections.close_all()
 
 
 def test_tapping_answers_saves_them(live_server, phone, participant, value_codes):
