@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from workshops.urls import participant_urlpatterns, presenter_urlpatterns
+
 from . import views
 
 urlpatterns = [
@@ -11,5 +13,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("diagnostics/", include("diagnostics.urls")),
     path("diagnostics/<slug:slug>/", include("diagnostics.results_urls")),
+    path(
+        "diagnostics/<slug:slug>/workshop/",
+        include((presenter_urlpatterns, "workshop_presenter")),
+    ),
+    path("workshop/", include((participant_urlpatterns, "workshop"))),
     path("admin/", admin.site.urls),
 ]
