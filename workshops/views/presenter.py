@@ -61,7 +61,13 @@ def presenter(request, slug):
         return render(
             request,
             "workshops/start.html",
-            {"diagnostic": diagnostic, "past_sessions": past, "has_open_round": has_open_round},
+            {
+                "diagnostic": diagnostic,
+                "past_sessions": past,
+                "has_open_round": has_open_round,
+                "tab": "workshop",
+                "can_edit": True,
+            },
         )
     session.diagnostic = diagnostic
     stage, answers = cached_stamps(session.pk)
