@@ -37,6 +37,11 @@ def _join_url(request, session):
     return request.build_absolute_uri(reverse("workshop:join_session", args=[session.join_code]))
 
 
+def _without_scheme(url):
+    """What people type: "ttm.example.org/workshop/" reads better than a full URL."""
+    return url.split("://", 1)[-1]
+
+
 def _live_context(session, parties):
     context = {
         "session": session,
@@ -85,8 +90,10 @@ def presenter(request, slug):
         "diagnostic": diagnostic,
         "etag": live.presenter_etag(stage, answers),
         "join_url": join_url,
-        "join_page_url": request.build_absolute_uri(reverse("workshop:join")),
-        "qr_svg": segno.make(join_url, error="m").svg_inline(scale=6, border=2, dark="#000"),
+        "join_page_url": _without_scheme(request.build_absolute_uri(reverse("workshop:join"))),
+        "qr_svg": segno.make(join_url, error="m").svg_inline(
+            scale=6, border=2, dark="#000", omitsize=True
+        ),
         "value_codes": diagnostic.value_codes.order_by("position", "id").only(
             "pk", "identifier", "section"
         ),
