@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "valuecodes",
     "diagnostics",
     "reports",
+    "workshops",
 ]
 
 MIDDLEWARE = [

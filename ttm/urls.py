@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from workshops.urls import participant_urlpatterns, presenter_urlpatterns
+
 from . import views
 
 urlpatterns = [
@@ -15,5 +17,10 @@ urlpatterns = [
     path("p/<str:token>/my-results/", include("diagnostics.individual_urls")),
     path("diagnostics/<slug:slug>/export/", include("diagnostics.export_urls")),
     path("", include("diagnostics.participant_urls")),
+    path(
+        "diagnostics/<slug:slug>/workshop/",
+        include((presenter_urlpatterns, "workshop_presenter")),
+    ),
+    path("workshop/", include((participant_urlpatterns, "workshop"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,95 @@
+"""One presenter page and two phones in headless Chromium: join, rate, and see a reveal."""
+
+import pytest
+from django.urls import reverse
+
+from diagnostics.models import Rating
+from workshops.models import WorkshopSession
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are
+    # plain synchronous calls, so Django's async guard does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(page, base_url, facilitator):
+    page.goto(f"{base_url}{reverse('login')}")
+    page.fill("input[name=username]", facilitator.username)
+    page.fill("input[name=password]", "secret-pass-123")
+    page.click("button[type=submit]")
+
+
+def join_on_a_phone(browser, base_url, code, party, name):
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
+    phone.goto(f"{base_url}/workshop/")
+    phone.fill("input[name=code]", code.lower())
+    phone.click("button[type=submit]")
+    phone.get_by_label(party).check()
+    phone.fill("input[name=name]", name)
+    phone.get_by_role("button", name="Join", exact=True).click()
+    return phone
+
+
+def test_two_phones_rate_and_everyone_sees_the_reveal(
+    live_server, browser, facilitator, diagnostic, settings
+):
+    from playwright.sync_api import expect
+
+    diagnostic.anonymity_threshold = 1
+    diagnostic.save(update_fields=["anonymity_threshold"])
+    presenter = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    log_in(presenter, live_server.url, facilitator)
+    presenter.goto(f"{live_server.url}/diagnostics/{diagnostic.slug}/workshop/")
+    presenter.get_by_role("button", name="Start rating Value Codes").click()
+    code = WorkshopSession.objects.get().join_code
+    expect(presenter.locator(".presenter-side .join-code")).to_have_text(code)
+
+    alex = join_on_a_phone(browser, live_server.url, code, "Council", "Alex")
+    kim = join_on_a_phone(browser, live_server.url, code, "Contractor", "Kim")
+    expect(presenter.locator("#answer-counts")).to_contain_text("Council 0/1")
+
+    for phone, now, target in ((alex, 2, 4), (kim, 4, 5)):
+        expect(phone.locator("h1")).to_have_text("Reliability")
+        phone.get_by_role("group", name="Where are we now?").locator("label").nth(now - 1).tap()
+        expect(phone.locator(".saved")).to_contain_text("Saved")
+        phone.get_by_role("group", name="Where should we be?").locator("label").nth(
+            target - 1
+        ).tap()
+        expect(phone.locator(".saved")).to_contain_text("Saved ✓")
+    # The presenter picks the votes up by polling, without a reload.
+    expect(presenter.locator("#answer-counts")).to_contain_text("Council 1/1")
+    expect(presenter.locator("#answer-counts")).to_contain_text("Contractor 1/1")
+
+    presenter.get_by_role("button", name="Reveal").click()
+    expect(presenter.locator(".reveal-table")).to_contain_text("2.0")
+    expect(presenter.locator(".perception-gap")).to_contain_text("2.0")
+    for phone in (alex, kim):
+        expect(phone.locator("#phone-reveal")).to_contain_text("Council: now 2.0, target 4.0")
+        expect(phone.locator("#phone-reveal")).to_contain_text("Contractor: now 4.0, target 5.0")
+
+    assert Rating.objects.filter(round__diagnostic=diagnostic).count() == 2
+
+    presenter.get_by_role("button", name="Next ▶").click()
+    expect(alex.locator("h1")).to_have_text("Communication")

@@ -1,0 +1,80 @@
+from django import forms
+
+from valuecodes.models import LEVELS
+
+DONT_KNOW = "dk"
+LEVEL_CHOICES = [(str(level), str(level)) for level in LEVELS] + [(DONT_KNOW, "Don't know")]
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Workshop code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class JoinForm(forms.Form):
+    party = forms.ModelChoiceField(
+        queryset=None, empty_label=None, widget=forms.RadioSelect, label="I am with"
+    )
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        help_text="Shown to the facilitator only, never beside your answers.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = diagnostic.parties.order_by("position", "id")
+
+
+class InvitationForm(forms.Form):
+    link = forms.CharField(
+        label="Your invitation link",
+        max_length=500,
+        help_text="Paste the link from your invitation e-mail.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "url"}),
+    )
+
+
+class RatingForm(forms.Form):
+    current_level = forms.ChoiceField(choices=LEVEL_CHOICES, required=False)
+    target_level = forms.ChoiceField(choices=LEVEL_CHOICES, required=False)
+
+    def answers(self):
+        """Only the questions answered in this submission, as save_rating expects them."""
+        answers = {}
+        for key in ("current_level", "target_level"):
+            value = self.cleaned_data.get(key)
+            if value:
+                answers[key] = None if value == DONT_KNOW else int(value)
+        return answers
+
+
+class CaptureForm(forms.Form):
+    title = forms.CharField(label="What matters to you?", max_length=200)
+    detail = forms.CharField(
+        label="Detail (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AgreedTargetForm(forms.Form):
+    level = forms.TypedChoiceField(
+        choices=[(level, str(level)) for level in LEVELS], coerce=int, label="Agreed level"
+    )
+    trade_off = forms.CharField(
+        label="Trade-off or rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owner = forms.CharField(label="Owner", required=False, max_length=120)
+    due_date = forms.DateField(
+        label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
