@@ -211,6 +211,11 @@ def register_participant(*, party, name):
     """Create a participant in `party` through its open link; clashing names get " (2)" etc."""
     if not party.open_link_enabled:
         raise RegistrationRefused("This sign-up link is closed. Ask your facilitator for another.")
+    return add_named_participant(party=party, name=name)
+
+
+def add_named_participant(*, party, name):
+    """A new participant of `party` labelled as they typed it; a label already taken gets " (2)"."""
     name = " ".join((name or "").split())[:100]
     if not name:
         raise ValidationError({"name": "Please give your name."})

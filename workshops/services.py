@@ -7,6 +7,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from diagnostics.models import Participant, Round, ThingThatMatters
+from diagnostics.participation import add_named_participant
 
 from . import live
 from .models import (
@@ -16,8 +17,6 @@ from .models import (
     WorkshopAttendee,
     WorkshopSession,
 )
-
-NAME_MAX = 100
 
 
 class SessionEnded(ValidationError):
@@ -205,35 +204,16 @@ def attend(*, session, participant):
     return attendee
 
 
+@transaction.atomic
 def join_with_name(*, session, party, name):
     """A new participant of `party`, named as they typed (clashing names get " (2)")."""
     if not session.is_live:
         raise SessionEnded("This workshop has ended.")
     if party.diagnostic_id != session.diagnostic_id:
         raise ValidationError({"party": "Choose one of this workshop's parties."})
-    name = " ".join((name or "").split())[:NAME_MAX]
-    if not name:
-        raise ValidationError({"name": "Please give your name."})
-    for _attempt in range(5):
-        taken = set(
-            Participant.objects.filter(diagnostic_id=session.diagnostic_id)
-            .filter(Q(label=name) | Q(label__startswith=f"{name} ("))
-            .values_list("label", flat=True)
-        )
-        label, number = name, 1
-        while label in taken:
-            number += 1
-            label = f"{name} ({number})"
-        try:
-            with transaction.atomic():
-                participant = Participant.objects.create(
-                    diagnostic_id=session.diagnostic_id, party=party, label=label
-                )
-                attend(session=session, participant=participant)
-                return participant
-        except IntegrityError:
-            continue  # the same name was taken at the same moment: look again
-    raise ValidationError("Could not register this name; please try again.")
+    participant = add_named_participant(party=party, name=name)
+    attend(session=session, participant=participant)
+    return participant
 
 
 def token_from_link(link):
