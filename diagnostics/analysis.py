@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 
 from valuecodes.models import LEVELS
 
-from .models import Rating, Round
+from .models import AgreedTarget, Rating, Round
 
 DECIMALS = 4
 
@@ -128,7 +128,27 @@ def party_figures(current, target, threshold):
     }
 
 
-def value_code_figures(value_code, parties, distributions, threshold):
+def agreed_target_figures(agreed_target):
+    """The `agreed_target` entry of a Value Code: what the parties agreed to aim for, or None."""
+    if agreed_target is None:
+        return None
+    return {
+        "level": agreed_target.level,
+        "trade_off": agreed_target.trade_off,
+        "owner": agreed_target.owner,
+        "due_date": agreed_target.due_date.isoformat() if agreed_target.due_date else None,
+    }
+
+
+def agreed_targets(round_, value_code_ids=None):
+    """{value_code_id: AgreedTarget} for the round, in one query."""
+    targets = AgreedTarget.objects.filter(round=round_)
+    if value_code_ids is not None:
+        targets = targets.filter(value_code_id__in=value_code_ids)
+    return {target.value_code_id: target for target in targets}
+
+
+def value_code_figures(value_code, parties, distributions, threshold, agreed=None):
     """Per-party, overall and cross-party figures; suppressed party figures take no part."""
     by_party = {}
     for party in parties:
@@ -151,6 +171,7 @@ def value_code_figures(value_code, parties, distributions, threshold):
         "perception_gap_current": _spread(means_current),
         "perception_gap_target": _spread(means_target),
         "priority": None if overall_gap is None else overall_gap * value_code.weight,
+        "agreed_target": agreed_target_figures(agreed),
     }
 
 
@@ -213,7 +234,11 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     if value_code_ids is not None:
         value_codes = value_codes.filter(pk__in=value_code_ids)
     distributions = level_distributions(round_, value_code_ids)
-    figures = [value_code_figures(vc, parties, distributions, threshold) for vc in value_codes]
+    agreed = agreed_targets(round_, value_code_ids)
+    figures = [
+        value_code_figures(vc, parties, distributions, threshold, agreed.get(vc.pk))
+        for vc in value_codes
+    ]
     by_identifier = {f["identifier"]: f for f in figures}
     responses = response_counts(round_)
     return _rounded(
@@ -231,6 +256,36 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
             "blind_spots": ranked(figures, "perception_gap_current"),
         }
     )
+
+
+def progress(current, previous):
+    """Change since an earlier round's analysis, per Value Code: {identifier: deltas}.
+
+    Both arguments are `analyse()` results. Deltas are later minus earlier, per party and
+    overall, for current and target means; null where either figure is null (suppressed).
+    Value Codes missing from the earlier round are left out.
+    """
+    earlier = {vc["identifier"]: vc for vc in previous["value_codes"]}
+    result = {}
+    for vc in current["value_codes"]:
+        before = earlier.get(vc["identifier"])
+        if before is None:
+            continue
+        parties = {}
+        for name, figures in vc["parties"].items():
+            old = before["parties"].get(name, {})
+            parties[name] = {
+                "current": _difference(figures["mean_current"], old.get("mean_current")),
+                "target": _difference(figures["mean_target"], old.get("mean_target")),
+            }
+        result[vc["identifier"]] = {
+            "parties": parties,
+            "overall": {
+                key: _difference(vc["overall"][f"mean_{key}"], before["overall"][f"mean_{key}"])
+                for key in ("current", "target")
+            },
+        }
+    return _rounded(result)
 
 
 def anonymous_comments(diagnostic, round_):

@@ -132,7 +132,7 @@ class Participant(models.Model):
     diagnostic = models.ForeignKey(
         Diagnostic, on_delete=models.CASCADE, related_name="participants"
     )
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participants")
+    party = models.ForeignKey(Party, on_delete=models.RESTRICT, related_name="participants")
     label = models.CharField(max_length=120, help_text="Shown to facilitators; never in results.")
     email = models.EmailField(blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token)

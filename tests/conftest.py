@@ -14,6 +14,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 
 
+def pytest_configure(config):
+    # Live-server threads must not keep connections open, or the test database cannot be dropped.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     skips = {
@@ -43,6 +48,12 @@ def _eager_tasks_unless_worker(request):
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped."""
+    return live_server
 
 
 @pytest.fixture

@@ -133,6 +133,8 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ttm <ttm@localhost>")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+# Where participants reach ttm: absolute links in invitation e-mails are built from it.
+TTM_BASE_URL = os.environ.get("TTM_BASE_URL", "http://127.0.0.1:8000")
 
 # Rate limits and live-update state must be shared by all web processes: Redis when available.
 CACHES = {

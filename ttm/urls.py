@@ -11,5 +11,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("diagnostics/", include("diagnostics.urls")),
     path("diagnostics/<slug:slug>/", include("diagnostics.results_urls")),
+    path("libraries/", include("valuecodes.urls")),
+    path("p/<str:token>/my-results/", include("diagnostics.individual_urls")),
+    path("diagnostics/<slug:slug>/export/", include("diagnostics.export_urls")),
+    path("", include("diagnostics.participant_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 LEVELS = (1, 2, 3, 4, 5)
 LEVEL_COLOURS = {1: "red", 2: "amber", 3: "yellow", 4: "lime", 5: "green"}
@@ -100,6 +101,9 @@ class Library(LevelLabels):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("valuecodes:detail", args=[self.pk])
+
 
 class Section(models.Model):
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="sections")
@@ -119,7 +123,7 @@ class Section(models.Model):
 
 class ValueCode(ValueCodeContent):
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="value_codes")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="value_codes")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="value_codes")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(ValueCodeContent.Meta):

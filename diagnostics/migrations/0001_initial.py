@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
                 ('invited_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('diagnostic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='diagnostics.diagnostic')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participants', to='diagnostics.party')),
+                ('party', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='participants', to='diagnostics.party')),
             ],
             options={
                 'ordering': ['party__position', 'label'],

@@ -4,10 +4,14 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from .. import analysis
-from ..models import DiagnosticMember
-from ..selectors import get_diagnostic_for
+from .. import analysis, targets
+from .. import dashboard as dashboard_content
+from ..models import AgreedTarget, DiagnosticMember, DiagnosticValueCode, Round
+from ..results_forms import AgreedTargetForm, DashboardFilterForm
+from ..selectors import get_diagnostic_for, member_role
 
 READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
 
@@ -39,3 +43,80 @@ def analysis_csv(request, slug):
     for row in analysis.csv_rows(result):
         writer.writerow(["" if cell is None else cell for cell in row])
     return response
+
+
+def _chosen_round(rounds, number):
+    """(the round chosen (default: the latest), the one before it) among rounds by number."""
+    chosen = next((r for r in rounds if r.number == number), rounds[-1] if rounds else None)
+    earlier = [r for r in rounds if chosen and r.number < chosen.number]
+    return chosen, earlier[-1] if earlier else None
+
+
+@login_required
+def dashboard(request, slug):
+    """Where the parties disagree and what matters most, for one round."""
+    diagnostic = get_diagnostic_for(request.user, slug, roles=READERS)
+    rounds = list(diagnostic.rounds.order_by("number"))
+    sections = list(
+        diagnostic.value_codes.order_by("position", "id").values_list("section", flat=True)
+    )
+    parties = list(diagnostic.parties.order_by("position", "id"))
+    form = DashboardFilterForm(
+        request.GET, rounds=rounds, sections=dict.fromkeys(sections), parties=parties
+    )
+    round_, previous = _chosen_round(rounds, form.round_number())
+    can_edit = member_role(request.user, diagnostic) == DiagnosticMember.FACILITATOR
+    context = {
+        "diagnostic": diagnostic,
+        "form": form,
+        "rounds": rounds,
+        "round": round_,
+        "can_record_targets": can_edit,
+        "can_edit": can_edit,
+        "tab": "dashboard",
+    }
+    if round_ is not None:
+        context |= dashboard_content.build(diagnostic, round_, previous, parties, form.filters())
+    template = "results/dashboard.html"
+    if request.htmx and request.htmx.target == "dashboard-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _agreed_target_context(diagnostic, round_, value_code, form=None):
+    agreed = AgreedTarget.objects.filter(round=round_, value_code=value_code).first()
+    return {
+        "diagnostic": diagnostic,
+        "round": round_,
+        "value_code": value_code,
+        "agreed": analysis.agreed_target_figures(agreed),
+        "can_record_targets": True,
+        "target_form": form,
+    }
+
+
+@login_required
+def agreed_target(request, slug, number, value_code_id):
+    """Facilitators record a Value Code's agreed target (inline with htmx, or as a page)."""
+    diagnostic = get_diagnostic_for(request.user, slug, roles=(DiagnosticMember.FACILITATOR,))
+    round_ = get_object_or_404(Round, diagnostic=diagnostic, number=number)
+    value_code = get_object_or_404(DiagnosticValueCode, diagnostic=diagnostic, pk=value_code_id)
+    form = None
+    if request.method == "POST" and "delete" in request.POST:
+        targets.delete_agreed_target(round=round_, value_code=value_code)
+    elif request.method == "POST":
+        form = AgreedTargetForm(request.POST, level_labels=diagnostic.level_labels)
+        if form.is_valid():
+            targets.record_agreed_target(round=round_, value_code=value_code, **form.cleaned_data)
+            form = None
+    elif "show" not in request.GET:
+        agreed = AgreedTarget.objects.filter(round=round_, value_code=value_code).first()
+        initial = analysis.agreed_target_figures(agreed) or {}
+        form = AgreedTargetForm(initial=initial, level_labels=diagnostic.level_labels)
+    if request.method == "POST" and form is None and not request.htmx:
+        url = reverse("results:dashboard", args=[diagnostic.slug])
+        return redirect(f"{url}?round={round_.number}#vc-{value_code.pk}")
+    context = _agreed_target_context(diagnostic, round_, value_code, form)
+    if request.htmx:
+        return render(request, "results/dashboard.html#agreed-target", context)
+    return render(request, "results/agreed_target_page.html", context)

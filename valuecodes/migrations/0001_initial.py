@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(default=0)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('library', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='value_codes', to='valuecodes.library')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='value_codes', to='valuecodes.section')),
+                ('section', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='value_codes', to='valuecodes.section')),
             ],
             options={
                 'ordering': ['section__position', 'section_id', 'position', 'id'],

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
+from diagnostics.demo import load_demo
 from ttm.roles import FACILITATORS_GROUP
 
 LOGIN_FILE = settings.BASE_DIR / ".facilitator-login"
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  username: {USERNAME}")
         self.stdout.write(f"  password: {password}")
         self.stdout.write("")
+        load_demo(stdout=self.stdout)
 
     def ensure_facilitator(self):
         group, _ = Group.objects.get_or_create(name=FACILITATORS_GROUP)

@@ -1,0 +1,170 @@
+"""Rating saves under load (PRODUCT.md 8): 200 participants each saving 40 Value Codes
+against gunicorn and PostgreSQL on this machine. Reports the latency distribution per save,
+and checks that no rating was lost or duplicated. Loopback only; bounded in count and time.
+"""
+
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from django.core.management import call_command
+
+from .support import database_url, on_postgres, throwaway_database
+
+PARTICIPANTS, VALUE_CODES = 200, 40
+THINK_SECONDS = (2.0, 4.0)  # reading the next Value Code, compressed from ~15 s
+BENCH_DB = "ttm_bench_saves"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def build():
+    from diagnostics.models import Diagnostic, DiagnosticValueCode, Participant, Party, Round
+
+    diagnostic = Diagnostic.objects.create(name="Load", slug="load")
+    parties = [
+        Party.objects.create(diagnostic=diagnostic, name=name, position=i)
+        for i, name in enumerate(["Buyer", "Supplier"])
+    ]
+    DiagnosticValueCode.objects.bulk_create(
+        DiagnosticValueCode(
+            diagnostic=diagnostic,
+            section="Load",
+            identifier=f"VC{i:02d}",
+            description="The extent to which the load holds",
+            **{f"statement_{n}": f"Statement {n}" for n in range(1, 6)},
+            position=i,
+        )
+        for i in range(VALUE_CODES)
+    )
+    Participant.objects.bulk_create(
+        Participant(diagnostic=diagnostic, party=parties[i % 2], label=f"p{i}")
+        for i in range(PARTICIPANTS)
+    )
+    Round.objects.create(diagnostic=diagnostic, number=1)
+    tokens = list(Participant.objects.values_list("token", flat=True))
+    ids = list(diagnostic.value_codes.values_list("pk", flat=True))
+    return tokens, ids
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port, name):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(name),
+        "DJANGO_DEBUG": "1",
+        "TTM_LOG_LEVEL": "WARNING",
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = subprocess.Popen(
+        [gunicorn, "ttm.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4", "--log-level", "warning"],
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def participant(port, token, value_code_ids, latencies, errors, expected):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", f"/p/{token}/rate/")
+    response = conn.getresponse()
+    response.read()
+    cookie = SimpleCookie(response.headers.get("Set-Cookie", ""))
+    csrf = cookie["csrftoken"].value
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "HX-Request": "true",
+    }
+    rng = random.Random(token)
+    for pk in value_code_ids:
+        time.sleep(rng.uniform(*THINK_SECONDS))
+        current, target = rng.randint(1, 5), rng.randint(1, 5)
+        body = f"c{pk}={current}&t{pk}={target}"
+        started = time.perf_counter()
+        conn.request("POST", f"/p/{token}/rate/{pk}/", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - started)
+        if response.status != 200:
+            errors.append(response.status)
+        expected[(token, pk)] = (current, target)
+    conn.close()
+
+
+def check(expected):
+    from diagnostics.models import Rating
+
+    stored = {
+        (token, pk): (current, target)
+        for token, pk, current, target in Rating.objects.values_list(
+            "participant__token", "value_code_id", "current_level", "target_level"
+        )
+    }
+    lost = sum(1 for key in expected if key not in stored)
+    wrong = sum(1 for key, value in expected.items() if stored.get(key) not in (None, value))
+    return len(stored), lost, wrong
+
+
+def percentile(values, p):
+    return statistics.quantiles(values, n=100)[p - 1]
+
+
+def run():
+    if not on_postgres():
+        return ["skipped: set DATABASE_URL to a PostgreSQL server (this benchmark needs one)"]
+    with throwaway_database(BENCH_DB):
+        call_command("migrate", verbosity=0)
+        tokens, ids = build()
+        port = free_port()
+        server = start_gunicorn(port, BENCH_DB)
+        latencies, errors, expected = [], [], {}
+        try:
+            started = time.perf_counter()
+            threads = [
+                threading.Thread(
+                    target=participant, args=(port, t, ids, latencies, errors, expected)
+                )
+                for t in tokens
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=300)
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+        stored, lost, wrong = check(expected)
+    ms = sorted(value * 1000 for value in latencies)
+    p99 = percentile(ms, 99)
+    return [
+        f"{len(ms)} saves by {PARTICIPANTS} participants in {elapsed:.1f} s "
+        f"({len(ms) / elapsed:.0f} saves/s), gunicorn 4 workers, PostgreSQL",
+        f"latency per save: p50 {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms, "
+        f"p99 {p99:.0f} ms, max {ms[-1]:.0f} ms (target p99 < 100 ms: "
+        f"{'met' if p99 < 100 else 'MISSED'})",
+        f"ratings stored {stored} of {PARTICIPANTS * VALUE_CODES}; lost {lost}; wrong {wrong}; "
+        f"HTTP errors {len(errors)} (target: none lost or duplicated)",
+    ]

@@ -1,0 +1,240 @@
+"""Forms for facilitators. They parse and check input; diagnostics.services does the writing."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from valuecodes.models import Library, ValueCode
+
+from . import participant_lists
+from .models import DiagnosticMember, DiagnosticValueCode, ThingThatMatters
+from .services import PARTY_COLOURS, PartySpec
+
+PARTY_ROWS = 6
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "form-control form-control-color", **(attrs or {})})
+
+
+def split_identifiers(text):
+    return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
+
+
+def library_value_codes(libraries):
+    """All Value Codes of the libraries in library order (section, then Value Code position)."""
+    return (
+        ValueCode.objects.filter(library__in=libraries)
+        .select_related("section", "library")
+        .order_by("library__name", "section__position", "section_id", "position", "id")
+    )
+
+
+class DiagnosticForm(forms.Form):
+    name = forms.CharField(max_length=160)
+    purpose = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the business case is for, in a sentence or two.",
+    )
+    anonymity_threshold = forms.IntegerField(
+        min_value=1,
+        initial=3,
+        help_text="A party's figures stay hidden until at least this many of its people gave them.",
+    )
+
+
+class DiagnosticCreateForm(DiagnosticForm):
+    libraries = forms.ModelMultipleChoiceField(
+        queryset=Library.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="All their Value Codes are copied into the diagnostic; "
+        "you can reorder, reword, weigh or remove them afterwards.",
+    )
+    facilitators = forms.CharField(
+        required=False,
+        label="Other facilitators",
+        help_text="Usernames or e-mails of existing users, separated by commas.",
+    )
+    sponsors = forms.CharField(
+        required=False, help_text="Usernames or e-mails of existing users, separated by commas."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(PARTY_ROWS):
+            self.fields[f"party_name_{index}"] = forms.CharField(
+                required=False, max_length=80, label=f"Party {index + 1} name"
+            )
+            self.fields[f"party_colour_{index}"] = forms.CharField(
+                required=False,
+                initial=PARTY_COLOURS[index],
+                label=f"Party {index + 1} colour",
+                widget=ColourInput(),
+            )
+
+        libraries = list(Library.objects.all()[:2])
+        if len(libraries) == 1:
+            self.fields["libraries"].initial = libraries
+
+    def party_rows(self):
+        return [
+            (self[f"party_name_{index}"], self[f"party_colour_{index}"])
+            for index in range(PARTY_ROWS)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["parties"] = [
+            PartySpec(cleaned.get(f"party_name_{i}", ""), cleaned.get(f"party_colour_{i}", ""))
+            for i in range(PARTY_ROWS)
+            if (cleaned.get(f"party_name_{i}") or "").strip()
+        ]
+        if len(cleaned["parties"]) < 2:
+            raise ValidationError("Name at least two parties.")
+        return cleaned
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "purpose": data["purpose"],
+            "anonymity_threshold": data["anonymity_threshold"],
+            "parties": data["parties"],
+            "value_codes": library_value_codes(data["libraries"]),
+            "facilitators": split_identifiers(data["facilitators"]),
+            "sponsors": split_identifiers(data["sponsors"]),
+        }
+
+
+class PartyForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    colour = forms.CharField(initial="#6c757d", widget=ColourInput())
+
+
+class ValueCodeForm(forms.ModelForm):
+    class Meta:
+        model = DiagnosticValueCode
+        fields = [
+            "section",
+            "identifier",
+            "description",
+            "help_text",
+            "statement_1",
+            "statement_2",
+            "statement_3",
+            "statement_4",
+            "statement_5",
+            "weight",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ["description", "help_text", *[f"statement_{n}" for n in range(1, 6)]]
+        }
+        help_texts = {"weight": "Priority = overall gap × weight (default 1)."}
+
+    def validate_constraints(self, exclude=None):
+        """The service checks identifiers within the diagnostic and says so in plain words."""
+
+
+class AddValueCodesForm(forms.Form):
+    value_codes = forms.ModelMultipleChoiceField(
+        queryset=ValueCode.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Value Codes to add",
+    )
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        copied = diagnostic.value_codes.exclude(source=None).values("source_id")
+        field = self.fields["value_codes"]
+        field.queryset = library_value_codes(Library.objects.all()).exclude(pk__in=copied)
+        field.label_from_instance = lambda code: (
+            f"{code.library.name} · {code.section.name} · {code.identifier}"
+        )
+
+
+class MemberForm(forms.Form):
+    identifier = forms.CharField(label="Username or e-mail", max_length=254)
+    role = forms.ChoiceField(choices=DiagnosticMember.ROLES, initial=DiagnosticMember.SPONSOR)
+
+
+class ThingThatMattersForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(choices=ThingThatMatters.KINDS)
+    direction = forms.ChoiceField(
+        choices=ThingThatMatters.DIRECTIONS, widget=forms.RadioSelect, initial="towards"
+    )
+    parties = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="It matters to",
+    )
+    value_codes = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Mapped to Value Codes",
+    )
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = diagnostic.parties.all()
+        self.fields["value_codes"].queryset = diagnostic.value_codes.all()
+        self.fields["value_codes"].label_from_instance = lambda code: (
+            f"{code.identifier} ({code.section})"
+        )
+
+    @classmethod
+    def initial_for(cls, thing):
+        return {
+            "title": thing.title,
+            "description": thing.description,
+            "kind": thing.kind,
+            "direction": thing.direction,
+            "parties": list(thing.parties.all()),
+            "value_codes": list(thing.value_codes.all()),
+        }
+
+
+class ParticipantsForm(forms.Form):
+    party = forms.ModelChoiceField(queryset=None, empty_label=None)
+    people = forms.CharField(
+        required=False,
+        label="People, one per line",
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "placeholder": "Ann Smith <ann@example.org>\n"
+                "Bob Jones, bob@example.org\nCarla (no e-mail)",
+            }
+        ),
+        help_text='"Name &lt;e-mail&gt;", "Name, e-mail" or just a name. '
+        "People without an e-mail get a link you hand to them yourself.",
+    )
+    csv_file = forms.FileField(
+        required=False,
+        label="…or upload a CSV file",
+        help_text="Columns: name, email (a header row is optional).",
+    )
+    send_invitations = forms.BooleanField(
+        required=False, initial=True, label="E-mail the invitations now"
+    )
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = diagnostic.parties.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        people = participant_lists.parse_pasted(cleaned.get("people"))
+        if cleaned.get("csv_file"):
+            people += participant_lists.parse_csv(cleaned["csv_file"])
+        if not people:
+            raise ValidationError({"people": "Paste at least one person or upload a CSV file."})
+        cleaned["people_list"] = participant_lists.check_people(people)
+        return cleaned

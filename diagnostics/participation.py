@@ -1,0 +1,234 @@
+"""What participants do through their secret link: register, rate, see their progress.
+
+Reads and writes for the partner side live together here (pretix's `presale` idea): every
+function is scoped to one participant, so nobody reaches another person's ratings.
+"""
+
+from itertools import groupby
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.http import Http404
+
+from valuecodes.models import LEVELS
+
+from .models import DiagnosticValueCode, Participant, Rating, Round
+
+ANSWER_KEYS = ("current_level", "target_level", "comment")
+ANSWERED_FLAG = {"current_level": "current_answered", "target_level": "target_answered"}
+MINUTES_PER_VALUE_CODE = 0.75
+
+
+class RatingRefused(ValidationError):
+    """The link may not rate now: it was revoked, or no round is open."""
+
+
+class RegistrationRefused(ValidationError):
+    """The party's open link is switched off."""
+
+
+# Reads
+
+
+def participant_for_token(token):
+    """The participant whose secret link this is, with diagnostic and party; 404 otherwise."""
+    participant = (
+        Participant.objects.select_related("diagnostic", "party").filter(token=token).first()
+    )
+    if participant is None:
+        raise Http404("No such link")
+    return participant
+
+
+def open_round(diagnostic):
+    return Round.objects.filter(diagnostic=diagnostic, closed_at__isnull=True).first()
+
+
+def round_to_show(diagnostic):
+    """The open round, else the latest closed one (shown read-only), else None."""
+    return (
+        Round.objects.filter(diagnostic=diagnostic)
+        .order_by(F("closed_at").desc(nulls_first=True), "-number")
+        .first()
+    )
+
+
+def estimated_minutes(value_code_count):
+    """Reading five statements twice takes most people under a minute per Value Code."""
+    return max(5, 5 * round(value_code_count * MINUTES_PER_VALUE_CODE / 5))
+
+
+def participant_progress(participant, round):
+    """(answered, total): a Value Code counts once both current and target were answered."""
+    total = DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id).count()
+    if round is None:
+        return 0, total
+    answered = Rating.objects.filter(
+        participant=participant, round=round, current_answered=True, target_answered=True
+    ).count()
+    return answered, total
+
+
+def rating_sheet(participant, round):
+    """The diagnostic's Value Codes grouped by section, each with this participant's rating.
+
+    Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None).
+    Two queries whatever the number of Value Codes.
+    """
+    value_codes = list(DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id))
+    ratings = {}
+    if round is not None:
+        ratings = {
+            rating.value_code_id: rating
+            for rating in Rating.objects.filter(participant=participant, round=round)
+        }
+    for value_code in value_codes:
+        value_code.rating = ratings.get(value_code.pk)
+    # Sections keep the order of their first Value Code.
+    order = {}
+    for value_code in value_codes:
+        order.setdefault(value_code.section, len(order))
+    value_codes.sort(key=lambda vc: order[vc.section])
+    return [
+        (section, list(items)) for section, items in groupby(value_codes, lambda vc: vc.section)
+    ]
+
+
+def value_code_of(participant, value_code_id):
+    """A Value Code of the participant's own diagnostic; 404 for anyone else's."""
+    value_code = DiagnosticValueCode.objects.filter(
+        pk=value_code_id, diagnostic_id=participant.diagnostic_id
+    ).first()
+    if value_code is None:
+        raise Http404("No such Value Code")
+    return value_code
+
+
+# Writes
+
+
+def _clean_answers(answers):
+    unknown = set(answers) - set(ANSWER_KEYS)
+    if unknown:
+        raise ValidationError(f"Unknown answer: {', '.join(sorted(unknown))}.")
+    fields = {}
+    for key in ("current_level", "target_level"):
+        if key not in answers:
+            continue
+        level = answers[key]
+        if level is not None and (isinstance(level, bool) or level not in LEVELS):
+            raise ValidationError(f'A level is 1 to 5 or "don\'t know", not {level!r}.')
+        fields[key] = level
+        fields[ANSWERED_FLAG[key]] = True
+    if "comment" in answers:
+        fields["comment"] = (answers["comment"] or "").strip()
+    return fields
+
+
+def _check_may_rate(participant):
+    if participant.is_revoked:
+        raise RatingRefused("This link was revoked. Ask your facilitator for a new one.")
+    round = open_round(participant.diagnostic_id)
+    if round is None:
+        raise RatingRefused("Rating is closed: no round is open for this diagnostic.")
+    return round
+
+
+def save_rating(*, participant, value_code, answers):
+    """Record any of current level, target level and comment in the open round.
+
+    `answers` holds a subset of "current_level", "target_level" (1..5, or None for "don't
+    know") and "comment". Keys left out keep their earlier value. Constant queries.
+    """
+    fields = _clean_answers(answers)
+    if value_code.diagnostic_id != participant.diagnostic_id:
+        raise ValidationError("This Value Code belongs to another diagnostic.")
+    round = _check_may_rate(participant)
+    key = {"participant": participant, "value_code": value_code, "round": round}
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().filter(**key).first()
+        if rating is None:
+            try:
+                with transaction.atomic():
+                    return Rating.objects.create(**key, **fields)
+            except IntegrityError:
+                # Another request created it between our read and our insert: update that one.
+                rating = Rating.objects.select_for_update().get(**key)
+        for name, value in fields.items():
+            setattr(rating, name, value)
+        rating.save(update_fields=[*fields, "updated_at"])
+    return rating
+
+
+def save_answer_sheet(*, participant, answers_by_value_code_id):
+    """Save many Value Codes at once (the form POST used without JavaScript).
+
+    `answers_by_value_code_id` maps Value Code ids of the participant's diagnostic to answers
+    as for save_rating. One upsert, so queries do not grow with the number of Value Codes.
+    """
+    round = _check_may_rate(participant)
+    cleaned = {pk: _clean_answers(answers) for pk, answers in answers_by_value_code_id.items()}
+    own_ids = set(
+        DiagnosticValueCode.objects.filter(
+            diagnostic_id=participant.diagnostic_id, pk__in=list(cleaned)
+        ).values_list("pk", flat=True)
+    )
+    if own_ids != set(cleaned):
+        raise ValidationError("Some Value Codes belong to another diagnostic.")
+    existing = {
+        rating.value_code_id: rating
+        for rating in Rating.objects.filter(participant=participant, round=round)
+    }
+    ratings = []
+    for pk, fields in cleaned.items():
+        rating = existing.get(pk) or Rating(participant=participant, round=round, value_code_id=pk)
+        for name, value in fields.items():
+            setattr(rating, name, value)
+        ratings.append(rating)
+    upsert_ratings(ratings)
+    return len(ratings)
+
+
+def upsert_ratings(ratings):
+    """Insert or update ratings on (participant, value_code, round) in one statement."""
+    Rating.objects.bulk_create(
+        ratings,
+        update_conflicts=True,
+        unique_fields=["participant", "value_code", "round"],
+        update_fields=[
+            "current_level",
+            "target_level",
+            "current_answered",
+            "target_answered",
+            "comment",
+            "updated_at",
+        ],
+    )
+
+
+def register_participant(*, party, name):
+    """Create a participant in `party` through its open link; clashing names get " (2)" etc."""
+    if not party.open_link_enabled:
+        raise RegistrationRefused("This sign-up link is closed. Ask your facilitator for another.")
+    name = " ".join((name or "").split())[:100]
+    if not name:
+        raise ValidationError({"name": "Please give your name."})
+    for _attempt in range(5):
+        taken = set(
+            Participant.objects.filter(diagnostic_id=party.diagnostic_id)
+            .filter(Q(label=name) | Q(label__startswith=f"{name} ("))
+            .values_list("label", flat=True)
+        )
+        label, number = name, 1
+        while label in taken:
+            number += 1
+            label = f"{name} ({number})"
+        try:
+            with transaction.atomic():
+                return Participant.objects.create(
+                    diagnostic_id=party.diagnostic_id, party=party, label=label
+                )
+        except IntegrityError:
+            continue  # someone took the same label at the same moment: look again
+    raise ValidationError("Could not register this name; please try again.")

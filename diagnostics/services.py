@@ -1,0 +1,513 @@
+"""Writes for diagnostics, as facilitators make them: keyword-only, validated, one transaction.
+
+Every function raises django.core.exceptions.ValidationError (with field names where they help)
+instead of letting a database constraint fail, and returns the object it wrote.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import (
+    Diagnostic,
+    DiagnosticMember,
+    DiagnosticValueCode,
+    Participant,
+    Party,
+    Round,
+    ThingThatMatters,
+    new_token,
+)
+
+PARTY_COLOURS = ["#1d3557", "#e76f51", "#2a9d8f", "#8e44ad", "#b5651d", "#6c757d"]
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+RESERVED_SLUGS = {"new"}
+CONTENT_FIELDS = [
+    "identifier",
+    "description",
+    "help_text",
+    "statement_1",
+    "statement_2",
+    "statement_3",
+    "statement_4",
+    "statement_5",
+]
+
+
+@dataclass(frozen=True)
+class PartySpec:
+    name: str
+    colour: str = ""
+
+
+# --- diagnostics -------------------------------------------------------------------------------
+
+
+def unique_slug(name):
+    base = (slugify(name) or "diagnostic")[:70].strip("-") or "diagnostic"
+    taken = set(
+        Diagnostic.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).values_list(
+            "slug", flat=True
+        )
+    )
+    taken |= RESERVED_SLUGS
+    slug, counter = base, 2
+    while slug in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def _clean_parties(parties):
+    specs = [p if isinstance(p, PartySpec) else PartySpec(str(p)) for p in parties]
+    specs = [PartySpec(s.name.strip(), (s.colour or "").strip()) for s in specs]
+    if len(specs) < 2:
+        raise ValidationError({"parties": "A diagnostic needs at least two parties."})
+    names = [s.name for s in specs]
+    if any(not name for name in names):
+        raise ValidationError({"parties": "Every party needs a name."})
+    duplicates = sorted({n for n in names if [m.casefold() for m in names].count(n.casefold()) > 1})
+    if duplicates:
+        raise ValidationError({"parties": f"Party names must differ: {', '.join(duplicates)}."})
+    cleaned = []
+    for index, spec in enumerate(specs):
+        colour = spec.colour or PARTY_COLOURS[index % len(PARTY_COLOURS)]
+        if not HEX_COLOUR.match(colour):
+            raise ValidationError({"parties": f"{spec.name}: colour must look like #1d3557."})
+        cleaned.append(PartySpec(spec.name[:80], colour))
+    return cleaned
+
+
+def _check_threshold(anonymity_threshold):
+    if anonymity_threshold is None or int(anonymity_threshold) < 1:
+        raise ValidationError({"anonymity_threshold": "The anonymity threshold is at least 1."})
+    return int(anonymity_threshold)
+
+
+@transaction.atomic
+def create_diagnostic(
+    *,
+    name,
+    parties,
+    value_codes=(),
+    purpose="",
+    anonymity_threshold=3,
+    created_by=None,
+    facilitators=(),
+    sponsors=(),
+):
+    """A new diagnostic with its parties and copies of `value_codes` (library Value Codes, in
+    order); the creator becomes a facilitator and round 1 opens."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the diagnostic a name."})
+    party_specs = _clean_parties(parties)
+    threshold = _check_threshold(anonymity_threshold)
+    facilitator_users = [find_user(identifier=i, field="facilitators") for i in facilitators]
+    sponsor_users = [find_user(identifier=i, field="sponsors") for i in sponsors]
+    value_codes = list(value_codes)
+    labels = {}
+    if value_codes:
+        library = value_codes[0].library
+        labels = {f"label_{level}": getattr(library, f"label_{level}") for level in range(1, 6)}
+    diagnostic = Diagnostic.objects.create(
+        name=name[:160],
+        slug=unique_slug(name),
+        purpose=(purpose or "").strip(),
+        anonymity_threshold=threshold,
+        created_by=created_by,
+        **labels,
+    )
+    Party.objects.bulk_create(
+        Party(diagnostic=diagnostic, name=spec.name, colour=spec.colour, position=index)
+        for index, spec in enumerate(party_specs)
+    )
+    add_value_codes(diagnostic=diagnostic, value_codes=value_codes)
+    members = {}
+    if created_by is not None:
+        members[created_by.pk] = (created_by, DiagnosticMember.FACILITATOR)
+    for user in facilitator_users:
+        members.setdefault(user.pk, (user, DiagnosticMember.FACILITATOR))
+    for user in sponsor_users:
+        members.setdefault(user.pk, (user, DiagnosticMember.SPONSOR))
+    DiagnosticMember.objects.bulk_create(
+        DiagnosticMember(diagnostic=diagnostic, user=user, role=role)
+        for user, role in members.values()
+    )
+    Round.objects.create(diagnostic=diagnostic, number=1)
+    return diagnostic
+
+
+@transaction.atomic
+def update_diagnostic(*, diagnostic, name, purpose="", anonymity_threshold=3):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the diagnostic a name."})
+    diagnostic.name = name[:160]
+    diagnostic.purpose = (purpose or "").strip()
+    diagnostic.anonymity_threshold = _check_threshold(anonymity_threshold)
+    diagnostic.save(update_fields=["name", "purpose", "anonymity_threshold"])
+    return diagnostic
+
+
+# --- Value Codes: the diagnostic's own copies ---------------------------------------------------
+
+
+@transaction.atomic
+def add_value_codes(*, diagnostic, value_codes, weights=None):
+    """Copy library Value Codes into the diagnostic, after its own, keeping their order.
+
+    Codes already copied from the same source are skipped; an identifier the diagnostic already
+    uses (from another library) is refused, because ratings files name Value Codes by identifier.
+    """
+    weights = weights or {}
+    existing = dict(diagnostic.value_codes.values_list("identifier", "source_id"))
+    copies, clashes = [], []
+    next_position = (diagnostic.value_codes.aggregate(m=Max("position"))["m"] or 0) + 1
+    for library_code in value_codes:
+        if library_code.identifier in existing:
+            if existing[library_code.identifier] != library_code.pk:
+                clashes.append(library_code.identifier)
+            continue
+        existing[library_code.identifier] = library_code.pk
+        weight = float(weights.get(library_code.pk, 1.0))
+        if weight <= 0:
+            raise ValidationError({"weight": "A weight is greater than 0."})
+        copies.append(
+            DiagnosticValueCode(
+                diagnostic=diagnostic,
+                section=library_code.section.name,
+                weight=weight,
+                source=library_code,
+                position=next_position + len(copies),
+                **{field: getattr(library_code, field) for field in CONTENT_FIELDS},
+            )
+        )
+    if clashes:
+        raise ValidationError(
+            {"value_codes": f"The diagnostic already has Value Codes named {', '.join(clashes)}."}
+        )
+    return DiagnosticValueCode.objects.bulk_create(copies)
+
+
+@transaction.atomic
+def update_value_code(*, value_code, weight=None, section=None, **content):
+    """Edit the diagnostic's copy (wording, section, weight); the library is never touched."""
+    unknown = set(content) - set(CONTENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown Value Code fields: {', '.join(sorted(unknown))}")
+    for field, value in content.items():
+        value = (value or "").strip()
+        if field != "help_text" and not value:
+            raise ValidationError({field: "This cannot be empty."})
+        setattr(value_code, field, value)
+    if "identifier" in content:
+        clash = (
+            DiagnosticValueCode.objects.filter(
+                diagnostic_id=value_code.diagnostic_id, identifier=value_code.identifier
+            )
+            .exclude(pk=value_code.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError({"identifier": "Another Value Code already has this identifier."})
+    if section is not None:
+        if not section.strip():
+            raise ValidationError({"section": "This cannot be empty."})
+        value_code.section = section.strip()[:120]
+    if weight is not None:
+        if float(weight) <= 0:
+            raise ValidationError({"weight": "A weight is greater than 0."})
+        value_code.weight = float(weight)
+    value_code.save()
+    return value_code
+
+
+@transaction.atomic
+def move_value_code(*, value_code, offset):
+    """Move a Value Code up (offset -1) or down (+1) in the diagnostic's order."""
+    codes = list(
+        DiagnosticValueCode.objects.select_for_update()
+        .filter(diagnostic_id=value_code.diagnostic_id)
+        .order_by("position", "id")
+    )
+    index = next(i for i, code in enumerate(codes) if code.pk == value_code.pk)
+    target = max(0, min(len(codes) - 1, index + offset))
+    codes.insert(target, codes.pop(index))
+    for position, code in enumerate(codes, start=1):
+        code.position = position
+    DiagnosticValueCode.objects.bulk_update(codes, ["position"])
+    return codes[target]
+
+
+@transaction.atomic
+def remove_value_code(*, value_code):
+    """Remove a Value Code that nobody has rated yet (ratings are evidence; they stay)."""
+    if value_code.ratings.exists():
+        raise ValidationError(
+            f"{value_code.identifier} already has ratings, so it stays in the diagnostic."
+        )
+    value_code.delete()
+    return value_code
+
+
+# --- members -----------------------------------------------------------------------------------
+
+
+def find_user(*, identifier, field="user"):
+    """The existing user with this username or e-mail (case-insensitive)."""
+    identifier = (identifier or "").strip()
+    users = get_user_model().objects.filter(
+        Q(username__iexact=identifier) | Q(email__iexact=identifier)
+    )
+    found = list(users[:2]) if identifier else []
+    if len(found) != 1:
+        problem = "is shared by several users" if found else "is not a user of ttm"
+        raise ValidationError({field: f"{identifier or 'An empty name'} {problem}."})
+    return found[0]
+
+
+@transaction.atomic
+def add_member(*, diagnostic, identifier, role):
+    """Share the diagnostic with an existing user, as facilitator or sponsor."""
+    if role not in dict(DiagnosticMember.ROLES):
+        raise ValidationError({"role": "Choose facilitator or sponsor."})
+    user = find_user(identifier=identifier, field="identifier")
+    if diagnostic.memberships.filter(user=user).exists():
+        raise ValidationError({"identifier": f"{user.username} already shares this diagnostic."})
+    return DiagnosticMember.objects.create(diagnostic=diagnostic, user=user, role=role)
+
+
+@transaction.atomic
+def remove_member(*, membership):
+    others = DiagnosticMember.objects.filter(
+        diagnostic_id=membership.diagnostic_id, role=DiagnosticMember.FACILITATOR
+    ).exclude(pk=membership.pk)
+    if membership.role == DiagnosticMember.FACILITATOR and not others.exists():
+        raise ValidationError("A diagnostic keeps at least one facilitator.")
+    membership.delete()
+    return membership
+
+
+# --- parties -----------------------------------------------------------------------------------
+
+
+def _check_party(*, diagnostic, name, colour, exclude=None):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Every party needs a name."})
+    if not HEX_COLOUR.match(colour or ""):
+        raise ValidationError({"colour": "A colour looks like #1d3557."})
+    clash = diagnostic.parties.filter(name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if clash.exists():
+        raise ValidationError({"name": "Another party already has this name."})
+    return name[:80]
+
+
+@transaction.atomic
+def add_party(*, diagnostic, name, colour=""):
+    count = diagnostic.parties.count()
+    colour = colour or PARTY_COLOURS[count % len(PARTY_COLOURS)]
+    name = _check_party(diagnostic=diagnostic, name=name, colour=colour)
+    position = (diagnostic.parties.aggregate(m=Max("position"))["m"] or 0) + 1
+    return Party.objects.create(diagnostic=diagnostic, name=name, colour=colour, position=position)
+
+
+@transaction.atomic
+def update_party(*, party, name, colour):
+    party.name = _check_party(diagnostic=party.diagnostic, name=name, colour=colour, exclude=party)
+    party.colour = colour
+    party.save(update_fields=["name", "colour"])
+    return party
+
+
+@transaction.atomic
+def set_open_link(*, party, enabled, renew=False):
+    """Enable or disable the party's open self-registration link; `renew` makes a new one."""
+    party.open_link_enabled = bool(enabled)
+    if renew:
+        party.open_link_token = new_token()
+    party.save(update_fields=["open_link_enabled", "open_link_token"])
+    return party
+
+
+# --- Things That Matter ------------------------------------------------------------------------
+
+
+def _check_thing(*, diagnostic, title, kind, direction, parties, value_codes):
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the Thing That Matters a title."})
+    if kind not in dict(ThingThatMatters.KINDS):
+        raise ValidationError({"kind": "Choose goal, value, risk, issue or concern."})
+    if direction not in dict(ThingThatMatters.DIRECTIONS):
+        raise ValidationError(
+            {"direction": "Choose towards the positive or away from the negative."}
+        )
+    if any(party.diagnostic_id != diagnostic.pk for party in parties):
+        raise ValidationError({"parties": "Choose parties of this diagnostic."})
+    if not value_codes:
+        raise ValidationError({"value_codes": "Map it to at least one Value Code."})
+    if any(code.diagnostic_id != diagnostic.pk for code in value_codes):
+        raise ValidationError({"value_codes": "Choose Value Codes of this diagnostic."})
+    return title[:200]
+
+
+@transaction.atomic
+def create_thing_that_matters(
+    *, diagnostic, title, value_codes, description="", kind="goal", direction="towards", parties=()
+):
+    """Record a Thing That Matters and map it to one or more of the diagnostic's Value Codes."""
+    parties, value_codes = list(parties), list(value_codes)
+    title = _check_thing(
+        diagnostic=diagnostic,
+        title=title,
+        kind=kind,
+        direction=direction,
+        parties=parties,
+        value_codes=value_codes,
+    )
+    position = (diagnostic.things_that_matter.aggregate(m=Max("position"))["m"] or 0) + 1
+    thing = ThingThatMatters.objects.create(
+        diagnostic=diagnostic,
+        title=title,
+        description=(description or "").strip(),
+        kind=kind,
+        direction=direction,
+        position=position,
+    )
+    thing.parties.set(parties)
+    thing.value_codes.set(value_codes)
+    return thing
+
+
+@transaction.atomic
+def update_thing_that_matters(
+    *, thing, title, value_codes, description="", kind="goal", direction="towards", parties=()
+):
+    parties, value_codes = list(parties), list(value_codes)
+    thing.title = _check_thing(
+        diagnostic=thing.diagnostic,
+        title=title,
+        kind=kind,
+        direction=direction,
+        parties=parties,
+        value_codes=value_codes,
+    )
+    thing.description = (description or "").strip()
+    thing.kind, thing.direction = kind, direction
+    thing.save()
+    thing.parties.set(parties)
+    thing.value_codes.set(value_codes)
+    return thing
+
+
+@transaction.atomic
+def delete_thing_that_matters(*, thing):
+    thing.delete()
+    return thing
+
+
+# --- participants and invitations ---------------------------------------------------------------
+
+
+@transaction.atomic
+def add_participants(*, diagnostic, party, people, send_invitations=True):
+    """Add people (label, e-mail) to a party, all or none; each gets a secret link. Those with
+    an e-mail are invited by e-mail once the transaction commits."""
+    from .participant_lists import check_people
+
+    if party.diagnostic_id != diagnostic.pk:
+        raise ValidationError({"party": "Choose a party of this diagnostic."})
+    people = check_people(people)
+    wanted = [label.casefold() for label, _ in people]
+    taken = [
+        label
+        for label in diagnostic.participants.values_list("label", flat=True)
+        if label.casefold() in wanted
+    ]
+    if taken:
+        raise ValidationError(
+            {"people": f"Already in this diagnostic: {', '.join(sorted(taken))}. Use other names."}
+        )
+    participants = Participant.objects.bulk_create(
+        Participant(diagnostic=diagnostic, party=party, label=label, email=email)
+        for label, email in people
+    )
+    if send_invitations:
+        send_invitation_emails(participants=[p for p in participants if p.email])
+    return participants
+
+
+def send_invitation_emails(*, participants, reminder=False):
+    """Queue invitation (or reminder) e-mails for participants who have an e-mail address."""
+    from .tasks import send_participant_emails
+
+    ids = [p.pk for p in participants if p.email and not p.is_revoked]
+    if ids:
+        transaction.on_commit(lambda: send_participant_emails.delay(ids, reminder=reminder))
+    return len(ids)
+
+
+@transaction.atomic
+def revoke_participant(*, participant):
+    """The participant's link stops working; their ratings so far stay."""
+    if participant.revoked_at is None:
+        participant.revoked_at = timezone.now()
+        participant.save(update_fields=["revoked_at"])
+    return participant
+
+
+@transaction.atomic
+def reissue_link(*, participant, send=True):
+    """A new secret link (the old one stops working), un-revoked, e-mailed when possible."""
+    participant.token = new_token()
+    participant.revoked_at = None
+    participant.save(update_fields=["token", "revoked_at"])
+    if send:
+        send_invitation_emails(participants=[participant])
+    return participant
+
+
+def mark_invited(*, participant_ids):
+    Participant.objects.filter(pk__in=participant_ids).update(invited_at=timezone.now())
+
+
+@transaction.atomic
+def send_reminders(*, diagnostic):
+    """Remind by e-mail everybody not finished in the open round; returns how many."""
+    from .progress import unfinished_participants
+
+    return send_invitation_emails(
+        participants=unfinished_participants(diagnostic=diagnostic), reminder=True
+    )
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def close_round(*, round):
+    if round.closed_at is not None:
+        raise ValidationError(f"{round} is already closed.")
+    round.closed_at = timezone.now()
+    round.save(update_fields=["closed_at"])
+    return round
+
+
+@transaction.atomic
+def open_round(*, diagnostic):
+    """Open the next round. Nothing is copied: Value Codes and participants belong to the
+    diagnostic; ratings belong to their round, so the new round starts empty."""
+    Diagnostic.objects.select_for_update().filter(pk=diagnostic.pk).first()
+    if diagnostic.rounds.filter(closed_at__isnull=True).exists():
+        raise ValidationError("Close the open round before opening a new one.")
+    number = (diagnostic.rounds.aggregate(m=Max("number"))["m"] or 0) + 1
+    return Round.objects.create(diagnostic=diagnostic, number=number)

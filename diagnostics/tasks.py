@@ -1,0 +1,49 @@
+import logging
+
+from celery import shared_task
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+
+from . import services
+from .links import absolute, participant_url
+from .models import Participant
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_participant_emails(participant_ids, reminder=False):
+    """E-mail each participant their personal link: an invitation, or a reminder to finish.
+
+    Revoked participants and those without an e-mail are skipped, so a retried task is harmless.
+    """
+    participants = list(
+        Participant.objects.filter(pk__in=participant_ids, revoked_at__isnull=True)
+        .exclude(email="")
+        .select_related("diagnostic", "party")
+    )
+    kind = "reminder" if reminder else "invitation"
+    messages = []
+    for participant in participants:
+        context = {
+            "participant": participant,
+            "diagnostic": participant.diagnostic,
+            "link": absolute(participant_url(participant)),
+            "reminder": reminder,
+        }
+        subject = render_to_string(f"diagnostics/email/{kind}_subject.txt", context)
+        body = render_to_string(f"diagnostics/email/{kind}.txt", context)
+        messages.append(
+            EmailMessage(subject=" ".join(subject.split()), body=body, to=[participant.email])
+        )
+    if messages:
+        get_connection().send_messages(messages)
+        services.mark_invited(participant_ids=[p.pk for p in participants])
+    logger.info("Sent %d %s e-mails", len(messages), kind)
+    return len(messages)

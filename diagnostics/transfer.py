@@ -1,0 +1,269 @@
+"""A whole diagnostic out to one JSON file and back in, losslessly (PRODUCT.md 6).
+
+The file holds the participants' secret link tokens, so that links keep working after a move:
+treat it like a database backup. Members are matched to existing users by username.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from valuecodes.models import LEVELS
+
+from .models import (
+    AgreedTarget,
+    Diagnostic,
+    DiagnosticMember,
+    DiagnosticValueCode,
+    Participant,
+    Party,
+    Rating,
+    Round,
+    ThingThatMatters,
+)
+
+FORMAT = "ttm-diagnostic"
+VERSION = 1
+
+
+class TransferError(Exception):
+    """The file cannot be imported; nothing was written."""
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export_diagnostic(diagnostic):
+    """A JSON-serialisable dict of everything the diagnostic holds."""
+    rounds = {r.pk: r.number for r in diagnostic.rounds.all()}
+    value_codes = list(diagnostic.value_codes.order_by("position", "id"))
+    identifiers = {vc.pk: vc.identifier for vc in value_codes}
+    participants = list(diagnostic.participants.select_related("party").order_by("id"))
+    labels = {p.pk: p.label for p in participants}
+    ratings = Rating.objects.filter(round__diagnostic=diagnostic).order_by("id")
+    things = diagnostic.things_that_matter.prefetch_related("parties", "value_codes")
+    targets = AgreedTarget.objects.filter(round__diagnostic=diagnostic).order_by("id")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "diagnostic": {
+            "name": diagnostic.name,
+            "slug": diagnostic.slug,
+            "purpose": diagnostic.purpose,
+            "anonymity_threshold": diagnostic.anonymity_threshold,
+            "share_individual_reports": diagnostic.share_individual_reports,
+            "level_labels": diagnostic.level_labels,
+            "created_at": _iso(diagnostic.created_at),
+        },
+        "members": [
+            {"username": m.user.get_username(), "role": m.role}
+            for m in diagnostic.memberships.select_related("user").order_by("id")
+        ],
+        "parties": [
+            {
+                "name": p.name,
+                "colour": p.colour,
+                "position": p.position,
+                "open_link_token": p.open_link_token,
+                "open_link_enabled": p.open_link_enabled,
+            }
+            for p in diagnostic.parties.order_by("position", "id")
+        ],
+        "value_codes": [
+            {
+                "identifier": vc.identifier,
+                "section": vc.section,
+                "description": vc.description,
+                "help_text": vc.help_text,
+                "statements": vc.statements,
+                "position": vc.position,
+                "weight": vc.weight,
+            }
+            for vc in value_codes
+        ],
+        "participants": [
+            {
+                "label": p.label,
+                "party": p.party.name,
+                "email": p.email,
+                "token": p.token,
+                "revoked_at": _iso(p.revoked_at),
+                "invited_at": _iso(p.invited_at),
+                "created_at": _iso(p.created_at),
+            }
+            for p in participants
+        ],
+        "rounds": [
+            {"number": r.number, "opened_at": _iso(r.opened_at), "closed_at": _iso(r.closed_at)}
+            for r in diagnostic.rounds.order_by("number")
+        ],
+        "ratings": [
+            {
+                "round": rounds[r.round_id],
+                "participant": labels[r.participant_id],
+                "value_code": identifiers[r.value_code_id],
+                "current": r.current_level,
+                "target": r.target_level,
+                "current_answered": r.current_answered,
+                "target_answered": r.target_answered,
+                "comment": r.comment,
+            }
+            for r in ratings
+        ],
+        "things_that_matter": [
+            {
+                "title": t.title,
+                "description": t.description,
+                "kind": t.kind,
+                "direction": t.direction,
+                "position": t.position,
+                "parties": sorted(p.name for p in t.parties.all()),
+                "value_codes": sorted(vc.identifier for vc in t.value_codes.all()),
+            }
+            for t in things.order_by("position", "id")
+        ],
+        "agreed_targets": [
+            {
+                "round": rounds[t.round_id],
+                "value_code": identifiers[t.value_code_id],
+                "level": t.level,
+                "trade_off": t.trade_off,
+                "owner": t.owner,
+                "due_date": _iso(t.due_date),
+            }
+            for t in targets
+        ],
+    }
+
+
+def _datetime(value):
+    return parse_datetime(value) if value else None
+
+
+@transaction.atomic
+def import_diagnostic(data):
+    """Create the diagnostic described by an export; all or nothing. Returns (diagnostic, notes)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TransferError(
+            "This is not a ttm diagnostic export (format must be 'ttm-diagnostic')."
+        )
+    if data.get("version") != VERSION:
+        raise TransferError(f"Unsupported export version {data.get('version')!r}; expected 1.")
+    try:
+        return _create(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TransferError(
+            f"The file is incomplete or malformed: {type(exc).__name__} {exc}"
+        ) from exc
+
+
+def _create(data):
+    source = data["diagnostic"]
+    if Diagnostic.objects.filter(slug=source["slug"]).exists():
+        raise TransferError(f"A diagnostic with slug {source['slug']!r} already exists here.")
+    labels = dict(zip((f"label_{level}" for level in LEVELS), source["level_labels"], strict=True))
+    diagnostic = Diagnostic.objects.create(
+        name=source["name"],
+        slug=source["slug"],
+        purpose=source["purpose"],
+        anonymity_threshold=source["anonymity_threshold"],
+        share_individual_reports=source["share_individual_reports"],
+        **labels,
+    )
+    if source.get("created_at"):
+        Diagnostic.objects.filter(pk=diagnostic.pk).update(
+            created_at=_datetime(source["created_at"])
+        )
+    notes = _add_members(diagnostic, data["members"])
+    parties = {p["name"]: Party.objects.create(diagnostic=diagnostic, **p) for p in data["parties"]}
+    value_codes = {}
+    for vc in data["value_codes"]:
+        statements = dict(zip((f"statement_{n}" for n in LEVELS), vc["statements"], strict=True))
+        value_codes[vc["identifier"]] = DiagnosticValueCode.objects.create(
+            diagnostic=diagnostic,
+            identifier=vc["identifier"],
+            section=vc["section"],
+            description=vc["description"],
+            help_text=vc["help_text"],
+            position=vc["position"],
+            weight=vc["weight"],
+            **statements,
+        )
+    participants = {}
+    for p in data["participants"]:
+        participant = Participant.objects.create(
+            diagnostic=diagnostic,
+            party=parties[p["party"]],
+            label=p["label"],
+            email=p["email"],
+            token=p["token"],
+            revoked_at=_datetime(p["revoked_at"]),
+            invited_at=_datetime(p["invited_at"]),
+        )
+        if p.get("created_at"):
+            Participant.objects.filter(pk=participant.pk).update(
+                created_at=_datetime(p["created_at"])
+            )
+        participants[p["label"]] = participant
+    rounds = {}
+    for r in data["rounds"]:
+        round_ = Round.objects.create(
+            diagnostic=diagnostic, number=r["number"], closed_at=_datetime(r["closed_at"])
+        )
+        Round.objects.filter(pk=round_.pk).update(opened_at=_datetime(r["opened_at"]))
+        rounds[r["number"]] = round_
+    Rating.objects.bulk_create(
+        Rating(
+            round=rounds[r["round"]],
+            participant=participants[r["participant"]],
+            value_code=value_codes[r["value_code"]],
+            current_level=r["current"],
+            target_level=r["target"],
+            current_answered=r["current_answered"],
+            target_answered=r["target_answered"],
+            comment=r["comment"],
+        )
+        for r in data["ratings"]
+    )
+    for t in data["things_that_matter"]:
+        thing = ThingThatMatters.objects.create(
+            diagnostic=diagnostic,
+            title=t["title"],
+            description=t["description"],
+            kind=t["kind"],
+            direction=t["direction"],
+            position=t["position"],
+        )
+        thing.parties.set(parties[name] for name in t["parties"])
+        thing.value_codes.set(value_codes[identifier] for identifier in t["value_codes"])
+    for t in data["agreed_targets"]:
+        AgreedTarget.objects.create(
+            round=rounds[t["round"]],
+            value_code=value_codes[t["value_code"]],
+            level=t["level"],
+            trade_off=t["trade_off"],
+            owner=t["owner"],
+            due_date=parse_date(t["due_date"]) if t["due_date"] else None,
+        )
+    return diagnostic, notes
+
+
+def _add_members(diagnostic, members):
+    users = get_user_model().objects.in_bulk(
+        [m["username"] for m in members], field_name="username"
+    )
+    notes = []
+    for member in members:
+        user = users.get(member["username"])
+        if user is None:
+            notes.append(f"No user {member['username']!r} here: not added as {member['role']}.")
+            continue
+        DiagnosticMember.objects.create(diagnostic=diagnostic, user=user, role=member["role"])
+    return notes
+
+
+def default_filename(diagnostic):
+    return f"{diagnostic.slug}-{datetime.date.today().isoformat()}.json"

@@ -1,0 +1,95 @@
+"""Facilitator files: the raw ratings CSV export and the ratings import upload."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..ratings_io import RatingsFileError, import_ratings, ratings_rows
+from ..selectors import get_diagnostic_for
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@require_GET
+def ratings_csv(request, slug):
+    """Every rating (participant labels, never e-mails); ?round=N for one round."""
+    diagnostic = get_diagnostic_for(request.user, slug)
+    round = None
+    number = request.GET.get("round", "")
+    if number:
+        round = diagnostic.rounds.filter(number=number).first() if number.isdigit() else None
+        if round is None:
+            raise Http404("No such round")
+    writer = csv.writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
+    suffix = f"-round-{round.number}" if round else ""
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in ratings_rows(diagnostic, round)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{diagnostic.slug}-ratings{suffix}.csv"'
+    )
+    return response
+
+
+class RatingsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Ratings file (CSV)",
+        help_text="Header: participant,party,value_code,current,target,comment. "
+        'Empty current or target means "don\'t know".',
+    )
+    round_number = forms.TypedChoiceField(
+        label="Round", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round_number"].choices = [("", "The open round")] + [
+            (r.number, f"Round {r.number}{'' if r.is_open else ' (closed)'}") for r in rounds
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ratings_import(request, slug):
+    diagnostic = get_diagnostic_for(request.user, slug)
+    form = RatingsUploadForm(
+        request.POST or None, request.FILES or None, rounds=diagnostic.rounds.all()
+    )
+    problems = []
+    if form.is_valid():
+        try:
+            summary = import_ratings(
+                diagnostic=diagnostic,
+                raw=form.cleaned_data["file"].read(),
+                round_number=form.cleaned_data["round_number"],
+            )
+        except RatingsFileError as error:
+            problems = error.messages
+        else:
+            messages.success(
+                request,
+                f"Imported {summary.ratings} ratings into round {summary.round.number} "
+                f"({summary.new_participants} new participants).",
+            )
+            return redirect(diagnostic)
+    context = {"diagnostic": diagnostic, "form": form, "problems": problems}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "diagnostics/ratings_import.html", context, status=status)

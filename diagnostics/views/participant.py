@@ -1,0 +1,193 @@
+"""Pages for participants: no account, the secret token in the URL says who they are."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from valuecodes.models import LEVELS
+
+from .. import participation
+from ..models import Party
+
+DONT_KNOW = "dk"
+FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
+
+
+def _active_participant(request, token):
+    """(participant, None), or (None, response) when the link was revoked."""
+    participant = participation.participant_for_token(token)
+    if participant.is_revoked:
+        page = render(request, "participant/revoked.html", {"participant": participant}, status=410)
+        return None, page
+    return participant, None
+
+
+def home(request, token):
+    participant, refusal = _active_participant(request, token)
+    if refusal:
+        return refusal
+    diagnostic = participant.diagnostic
+    round = participation.round_to_show(diagnostic)
+    answered, total = participation.participant_progress(participant, round)
+    context = {
+        "participant": participant,
+        "diagnostic": diagnostic,
+        "parties": list(diagnostic.parties.all()),
+        "round": round,
+        "answered": answered,
+        "total": total,
+        "minutes": participation.estimated_minutes(total),
+    }
+    return render(request, "participant/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def rate(request, token):
+    participant, refusal = _active_participant(request, token)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        return _save_whole_sheet(request, participant)
+    diagnostic = participant.diagnostic
+    round = participation.round_to_show(diagnostic)
+    sections = participation.rating_sheet(participant, round)
+    labels = diagnostic.level_labels
+    total = answered = 0
+    for _section, value_codes in sections:
+        for value_code in value_codes:
+            _decorate(value_code, labels)
+            total += 1
+            answered += value_code.complete
+    context = {
+        "participant": participant,
+        "diagnostic": diagnostic,
+        "round": round,
+        "read_only": round is None or not round.is_open,
+        "sections": sections,
+        "answered": answered,
+        "total": total,
+    }
+    return render(request, "participant/rate.html", context)
+
+
+@require_POST
+def save(request, token, value_code_id):
+    """Save one Value Code's answers (htmx); answers with the status and the new progress."""
+    participant, refusal = _active_participant(request, token)
+    if refusal:
+        return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
+    value_code = participation.value_code_of(participant, value_code_id)
+    try:
+        answers = _answers_from_post(request.POST, value_code.pk)
+        rating = participation.save_rating(
+            participant=participant, value_code=value_code, answers=answers
+        )
+    except participation.RatingRefused as refused:
+        return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
+    except ValidationError as invalid:
+        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
+    if not request.htmx:
+        return redirect(f"{participant_rate_url(participant)}#vc{value_code.pk}")
+    answered, total = participation.participant_progress(participant, rating.round)
+    context = {"value_code": value_code, "answered": answered, "total": total, "oob": True}
+    return render(request, "participant/rate.html#saved", context)
+
+
+def _save_whole_sheet(request, participant):
+    """The form POST used without JavaScript: every Value Code on the page at once."""
+    ids = {
+        int(key[1:])
+        for key in request.POST
+        if key[:1] in "ctm" and key[1:].isdigit() and len(key) < 20
+    }
+    try:
+        answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
+        participation.save_answer_sheet(participant=participant, answers_by_value_code_id=answers)
+    except participation.RatingRefused as refused:
+        messages.error(request, refused.messages[0])
+    except ValidationError as invalid:
+        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
+    else:
+        messages.success(
+            request, "Your answers are saved. You can change them until the round closes."
+        )
+    return redirect(participant_rate_url(participant))
+
+
+def _answers_from_post(post, value_code_id):
+    answers = {}
+    for key, prefix in FIELD_PREFIX.items():
+        raw = post.get(f"{prefix}{value_code_id}")
+        if raw is None or raw == "":
+            continue
+        if raw == DONT_KNOW:
+            answers[key] = None
+        elif raw.isdigit() and int(raw) in LEVELS:
+            answers[key] = int(raw)
+        else:
+            raise ValidationError(f'A level is 1 to 5 or "don\'t know", not {raw[:20]!r}.')
+    comment = post.get(f"m{value_code_id}")
+    if comment is not None:
+        answers["comment"] = comment[:4000]
+    return answers
+
+
+def _decorate(value_code, labels):
+    """What the template needs per Value Code, computed once here instead of in template tags."""
+    rating = value_code.rating
+    value_code.choices = list(zip(LEVELS, labels, value_code.statements, strict=True))
+    value_code.current_choice = _choice(rating, "current")
+    value_code.target_choice = _choice(rating, "target")
+    value_code.comment = rating.comment if rating else ""
+    value_code.complete = bool(rating and rating.current_answered and rating.target_answered)
+
+
+def _choice(rating, which):
+    if rating is None or not getattr(rating, f"{which}_answered"):
+        return ""
+    level = getattr(rating, f"{which}_level")
+    return DONT_KNOW if level is None else level
+
+
+def participant_rate_url(participant):
+    return reverse("participant:rate", args=[participant.token])
+
+
+class JoinForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        help_text="Facilitators see it; results never show names.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, token):
+    party = get_object_or_404(Party.objects.select_related("diagnostic"), open_link_token=token)
+    context = {"party": party, "diagnostic": party.diagnostic}
+    if not party.open_link_enabled:
+        return render(request, "participant/join_closed.html", context, status=410)
+    form = JoinForm(request.POST or None)
+    if form.is_valid():
+        try:
+            participant = participation.register_participant(
+                party=party, name=form.cleaned_data["name"]
+            )
+        except participation.RegistrationRefused as refused:
+            form.add_error(None, refused)
+        except ValidationError as invalid:
+            form.add_error("name", invalid)
+        else:
+            messages.success(
+                request,
+                "Welcome! This page is your personal link: bookmark it to come back and change "
+                "your answers. Do not share it.",
+            )
+            return redirect("participant:home", participant.token)
+    context["form"] = form
+    return render(request, "participant/join.html", context)

@@ -1,0 +1,54 @@
+/* Rating page: each answer is saved as it is given (htmx posts one Value Code per change).
+   This says "Saving…" / "Saved", and when a save fails says so and retries with backoff:
+   network errors, timeouts and 5xx are retried; 4xx (refused, invalid) are shown, not retried. */
+(function () {
+  "use strict";
+  var MAX_DELAY_MS = 30000;
+  var attempts = new WeakMap();
+
+  function isValueCode(elt) {
+    return elt && elt.classList && elt.classList.contains("vc");
+  }
+
+  function say(section, text, failed) {
+    var status = document.getElementById("s" + section.id.slice(2));
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("failed", Boolean(failed));
+  }
+
+  function retry(section, why) {
+    var attempt = (attempts.get(section) || 0) + 1;
+    attempts.set(section, attempt);
+    var delay = Math.min(MAX_DELAY_MS, 1000 * Math.pow(2, attempt - 1));
+    say(section, "Not saved (" + why + "). Trying again in " + Math.round(delay / 1000) + " s…", true);
+    // The request carries the Value Code's current answers, so re-sending is always right.
+    setTimeout(function () { htmx.trigger(section, "change"); }, delay);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.htmx) htmx.config.timeout = 15000;
+  });
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    if (isValueCode(evt.detail.elt)) say(evt.detail.elt, "Saving…");
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    if (isValueCode(evt.detail.elt) && evt.detail.successful) attempts.delete(evt.detail.elt);
+  });
+  document.addEventListener("htmx:sendError", function (evt) {
+    if (isValueCode(evt.detail.elt)) retry(evt.detail.elt, "no connection");
+  });
+  document.addEventListener("htmx:timeout", function (evt) {
+    if (isValueCode(evt.detail.elt)) retry(evt.detail.elt, "no answer from the server");
+  });
+  document.addEventListener("htmx:responseError", function (evt) {
+    var section = evt.detail.elt;
+    var status = evt.detail.xhr.status;
+    if (!isValueCode(section)) return;
+    if (status >= 500 || status === 429) {
+      retry(section, "server error");
+    } else {
+      say(section, "Not saved: " + (evt.detail.xhr.responseText || "refused").slice(0, 200), true);
+    }
+  });
+})();

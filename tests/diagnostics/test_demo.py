@@ -1,0 +1,46 @@
+from io import StringIO
+
+import pytest
+
+from diagnostics.demo import DEMO_SLUG, load_demo
+from diagnostics.models import Diagnostic, Rating
+from diagnostics.progress import diagnostic_progress
+from valuecodes.models import Library
+
+from ..factories import FacilitatorFactory
+from .builders import make_library
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_the_starter_library_the_demo_is_skipped_with_a_note(tmp_path):
+    Library.objects.filter(name="Starter library").delete()
+    out = StringIO()
+    assert load_demo(stdout=out, login_file=tmp_path / "login") is None
+    assert "no library named 'Starter library'" in out.getvalue()
+    assert not Diagnostic.objects.exists()
+
+
+def test_the_demo_loads_once_with_ratings_people_and_a_sponsor(tmp_path):
+    make_library("Starter library", sections=(("Trust", 3), ("Delivery", 3)))
+    FacilitatorFactory(username="facilitator")
+    out = StringIO()
+    diagnostic = load_demo(stdout=out, login_file=tmp_path / "login")
+    password = (tmp_path / "login").read_text().strip()
+    assert f"password: {password}" in out.getvalue()
+    assert diagnostic.slug == DEMO_SLUG
+    roles = dict(diagnostic.memberships.values_list("user__username", "role"))
+    assert roles == {"facilitator": "facilitator", "sponsor": "sponsor"}
+    assert diagnostic.participants.count() == 12
+    assert diagnostic.things_that_matter.count() == 2
+    ratings = Rating.objects.filter(round__diagnostic=diagnostic)
+    assert ratings.filter(current_level__isnull=True).exists()  # some don't-knows
+    assert ratings.exclude(comment="").exists()
+    progress = diagnostic_progress(diagnostic=diagnostic)
+    assert [(p.invited, p.completed) for p in progress.parties] == [(6, 5), (6, 5)]
+
+    count = ratings.count()
+    again = load_demo(stdout=StringIO(), login_file=tmp_path / "login")
+    assert again == diagnostic
+    assert Diagnostic.objects.count() == 1 and ratings.count() == count
+    assert (tmp_path / "login").read_text().strip() == password

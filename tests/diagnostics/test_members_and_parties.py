@@ -1,0 +1,58 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from diagnostics import services
+from diagnostics.models import DiagnosticMember
+
+from ..factories import UserFactory
+from .builders import make_diagnostic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_sponsor_is_added_by_email(facilitator):
+    diagnostic = make_diagnostic(facilitator=facilitator)
+    UserFactory(username="sam", email="sam@example.org")
+    member = services.add_member(
+        diagnostic=diagnostic, identifier="Sam@Example.org", role="sponsor"
+    )
+    assert (member.user.username, member.role) == ("sam", DiagnosticMember.SPONSOR)
+
+
+def test_adding_someone_twice_or_an_unknown_user_says_why(facilitator):
+    diagnostic = make_diagnostic(facilitator=facilitator)
+    with pytest.raises(ValidationError, match="already shares"):
+        services.add_member(diagnostic=diagnostic, identifier="fran", role="sponsor")
+    with pytest.raises(ValidationError, match="not a user"):
+        services.add_member(diagnostic=diagnostic, identifier="nobody", role="sponsor")
+
+
+def test_the_last_facilitator_cannot_be_removed(facilitator):
+    diagnostic = make_diagnostic(facilitator=facilitator)
+    with pytest.raises(ValidationError, match="at least one facilitator"):
+        services.remove_member(membership=diagnostic.memberships.get())
+
+
+def test_parties_are_added_and_renamed_with_unique_names():
+    diagnostic = make_diagnostic()
+    third = services.add_party(diagnostic=diagnostic, name="Residents", colour="#123456")
+    assert list(diagnostic.parties.values_list("name", flat=True)) == [
+        "Council",
+        "Contractor",
+        "Residents",
+    ]
+    with pytest.raises(ValidationError, match="already has this name"):
+        services.update_party(party=third, name="council", colour="#123456")
+    services.update_party(party=third, name="Tenants", colour="#abcdef")
+    third.refresh_from_db()
+    assert (third.name, third.colour) == ("Tenants", "#abcdef")
+
+
+def test_the_open_link_is_switched_on_and_renewed():
+    party = make_diagnostic().parties.first()
+    token = party.open_link_token
+    services.set_open_link(party=party, enabled=True)
+    assert party.open_link_enabled and party.open_link_token == token
+    services.set_open_link(party=party, enabled=True, renew=True)
+    party.refresh_from_db()
+    assert party.open_link_enabled and party.open_link_token != token

@@ -1,0 +1,73 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from diagnostics.ratings_io import neutralise
+
+from ..factories import MemberFactory, ParticipantFactory, RatingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def exported(client, diagnostic, **params):
+    response = client.get(reverse("exports:ratings_csv", args=[diagnostic.slug]), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
+
+
+def test_export_lists_labels_never_emails(owner_client, diagnostic, it_party, value_codes):
+    person = ParticipantFactory(party=it_party, label="Ada", email="ada@example.org")
+    RatingFactory(
+        participant=person,
+        round=diagnostic.rounds.get(),
+        value_code=value_codes[0],
+        current_level=None,
+        target_level=4,
+        comment="Late",
+    )
+    rows = exported(owner_client, diagnostic)
+    assert rows == [
+        ["participant", "party", "value_code", "current", "target", "comment", "round"],
+        ["Ada", "IT", "Reliability", "", "4", "Late", "1"],
+    ]
+
+
+@pytest.mark.parametrize("risky", ['=HYPERLINK("x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_cells_that_a_spreadsheet_would_run_are_neutralised(
+    owner_client, diagnostic, it_party, value_codes, risky
+):
+    person = ParticipantFactory(party=it_party, label=risky)
+    RatingFactory(
+        participant=person, round=diagnostic.rounds.get(), value_code=value_codes[0], comment=risky
+    )
+    row = exported(owner_client, diagnostic)[1]
+    assert row[0] == "'" + risky and row[5] == "'" + risky
+    assert neutralise("plain text") == "plain text"
+
+
+def test_export_of_one_round(owner_client, diagnostic):
+    assert exported(owner_client, diagnostic, round=1)[0][0] == "participant"
+    url = reverse("exports:ratings_csv", args=[diagnostic.slug])
+    assert owner_client.get(url, {"round": "9"}).status_code == 404
+
+
+def test_sponsors_and_strangers_get_404(client, diagnostic):
+    sponsor = MemberFactory(diagnostic=diagnostic, role="sponsor").user
+    client.force_login(sponsor)
+    assert client.get(reverse("exports:ratings_csv", args=[diagnostic.slug])).status_code == 404
+
+
+def test_export_queries_do_not_grow_with_ratings(
+    owner_client, diagnostic, it_party, value_codes, django_assert_max_num_queries
+):
+    round = diagnostic.rounds.get()
+    for index in range(6):
+        person = ParticipantFactory(party=it_party)
+        for vc in value_codes:
+            RatingFactory(participant=person, round=round, value_code=vc, comment=f"c{index}")
+    with django_assert_max_num_queries(8):
+        rows = exported(owner_client, diagnostic)
+    assert len(rows) == 31

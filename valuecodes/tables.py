@@ -1,0 +1,329 @@
+"""The Value Code table of PRODUCT.md 5: read, validate and write it as CSV or XLSX.
+
+Reading returns plain `TableRow`s or raises `TableError` with every problem found, each naming
+the row (the header is row 1) and the column, so a bad file is refused whole.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .models import LEVELS, Section, ValueCode
+
+COLUMNS = (
+    "Section Name",
+    "Value Code Identifier",
+    "Description",
+    "Evaluation Statement 1",
+    "Evaluation Statement 2",
+    "Evaluation Statement 3",
+    "Evaluation Statement 4",
+    "Evaluation Statement 5",
+    "Help Text",
+)
+REQUIRED_COLUMNS = COLUMNS[:8]
+SUFFIXES = (".csv", ".xlsx")
+MAX_TABLE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 10_000
+MAX_MESSAGES = 50
+MAX_LENGTHS = {
+    "Section Name": Section._meta.get_field("name").max_length,
+    "Value Code Identifier": ValueCode._meta.get_field("identifier").max_length,
+}
+# Characters XLSX cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE); refusing them on the way in
+# keeps every library exportable.
+CONTROL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
+
+
+class TableError(Exception):
+    """The table cannot be imported; `messages` says why, row by row."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+@dataclass(frozen=True)
+class TableRow:
+    row_number: int
+    section: str
+    identifier: str
+    description: str
+    statements: tuple
+    help_text: str = ""
+
+    def as_dict(self):
+        return {
+            "row_number": self.row_number,
+            "section": self.section,
+            "identifier": self.identifier,
+            "description": self.description,
+            "statements": list(self.statements),
+            "help_text": self.help_text,
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**{**data, "statements": tuple(data["statements"])})
+
+
+def clean_text(value):
+    """Cells and form fields alike: surrounding spaces dropped, line endings made \\n."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def table_format(filename):
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise TableError([f"“{Path(filename).name}” is not a .csv or .xlsx file."])
+    return suffix
+
+
+def read_table(content, filename):
+    """Parse and validate a whole table from bytes; the format follows the file name's suffix."""
+    suffix = table_format(filename)
+    if len(content) > MAX_TABLE_BYTES:
+        raise TableError(
+            [
+                f"The file is {len(content) / 1024 / 1024:.1f} MB; "
+                f"the limit is {MAX_TABLE_BYTES // 1024 // 1024} MB."
+            ]
+        )
+    cells = _csv_cells(content) if suffix == ".csv" else _xlsx_cells(content)
+    return validate_cells(cells)
+
+
+def read_table_file(path):
+    path = Path(path)
+    table_format(path.name)
+    if not path.is_file():
+        raise TableError([f"There is no file at {path}."])
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        raise TableError(
+            [
+                f"The file is {path.stat().st_size / 1024 / 1024:.1f} MB; "
+                f"the limit is {MAX_TABLE_BYTES // 1024 // 1024} MB."
+            ]
+        )
+    return read_table(path.read_bytes(), path.name)
+
+
+def _csv_cells(content):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TableError(
+            [
+                f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
+                "Save it as “CSV UTF-8” and upload it again."
+            ]
+        ) from None
+    if "\x00" in text:
+        raise TableError(["The file contains NUL bytes; it does not look like a CSV file."])
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise TableError([f"The CSV cannot be read: {error}."]) from None
+
+
+def _xlsx_cells(content):
+    """Cell values of the first sheet; formulas are refused, never evaluated."""
+    try:
+        # data_only=False so a formula shows as a formula (and can be refused) instead of as a
+        # cached result the file's author may never have seen.
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise TableError([f"The file is not a readable .xlsx workbook ({error})."]) from None
+    try:
+        if not workbook.worksheets:
+            raise TableError(["The workbook has no sheets."])
+        sheet = workbook.worksheets[0]
+        rows, formulas = [], []
+        for row_number, row in enumerate(sheet.iter_rows(), start=1):
+            if row_number > MAX_ROWS + 1:
+                raise TableError([f"The table has more than {MAX_ROWS:,} rows."])
+            values = []
+            for column_number, cell in enumerate(row, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append((row_number, column_number))
+                values.append(_xlsx_value(getattr(cell, "value", None)))
+            rows.append(values)
+    finally:
+        workbook.close()
+    if formulas:
+        raise TableError(
+            f"row {r}, column {_column_name(c)}: contains a formula; ttm reads values only. "
+            "Paste the cells as values and upload again."
+            for r, c in formulas[:MAX_MESSAGES]
+        )
+    return rows
+
+
+def _xlsx_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _column_name(number):
+    return COLUMNS[number - 1] if number <= len(COLUMNS) else f"{number}"
+
+
+def validate_cells(cells):
+    """Rows of strings (header first) -> TableRows, or TableError listing every problem."""
+    rows = [(n, row) for n, row in enumerate(cells, start=1) if any(clean_text(c) for c in row)]
+    if not rows:
+        raise TableError(["The file is empty: it needs a header row and at least one Value Code."])
+    if len(rows) > MAX_ROWS + 1:
+        raise TableError([f"The table has more than {MAX_ROWS:,} rows."])
+    header_number, header = rows[0]
+    width = _check_header(header_number, header)
+    if len(rows) == 1:
+        raise TableError(["The file has a header row but no Value Codes."])
+    messages, table_rows, first_seen = [], [], {}
+    for row_number, row in rows[1:]:
+        row_messages, table_row = _check_row(row_number, row, width, first_seen)
+        messages.extend(row_messages)
+        if table_row:
+            table_rows.append(table_row)
+    if messages:
+        raise TableError(_capped(messages))
+    return table_rows
+
+
+def _check_header(row_number, header):
+    headings = [clean_text(c) for c in header]
+    while headings and not headings[-1]:
+        headings.pop()
+    messages = []
+    for index, expected in enumerate(COLUMNS):
+        if index >= len(headings):
+            if expected in REQUIRED_COLUMNS:
+                messages.append(
+                    f"row {row_number}, column {index + 1}: heading “{expected}” is missing."
+                )
+        elif headings[index].casefold() != expected.casefold():
+            messages.append(
+                f"row {row_number}, column {index + 1}: expected the heading “{expected}”, "
+                f"found “{headings[index]}”."
+            )
+    for index in range(len(COLUMNS), len(headings)):
+        messages.append(
+            f"row {row_number}, column {index + 1}: the table has at most {len(COLUMNS)} columns; "
+            f"remove “{headings[index]}”."
+        )
+    if messages:
+        expected = ", ".join(COLUMNS[:8]) + " and optionally Help Text"
+        raise TableError([f"Row 1 must be the header: {expected}.", *messages])
+    return len(headings)
+
+
+def _check_row(row_number, row, width, first_seen):
+    values = [clean_text(c) for c in row]
+    messages = []
+    extra = [i for i in range(width, len(values)) if values[i]]
+    if extra:
+        messages.append(
+            f"row {row_number}, column {extra[0] + 1}: there is a value beyond the last column "
+            f"({COLUMNS[width - 1]})."
+        )
+    values = (values + [""] * len(COLUMNS))[: len(COLUMNS)]
+    if width < len(COLUMNS):
+        values[8] = ""
+    for index, name in enumerate(COLUMNS):
+        if name in REQUIRED_COLUMNS and not values[index]:
+            messages.append(f"row {row_number}, column {name}: is empty.")
+        if name in MAX_LENGTHS and len(values[index]) > MAX_LENGTHS[name]:
+            messages.append(
+                f"row {row_number}, column {name}: is longer than {MAX_LENGTHS[name]} characters."
+            )
+        if CONTROL_CHARACTERS.search(values[index]):
+            messages.append(f"row {row_number}, column {name}: contains a control character.")
+    identifier = values[1]
+    if identifier:
+        key = identifier
+        if key in first_seen:
+            messages.append(
+                f"row {row_number}, column Value Code Identifier: “{identifier}” is already used "
+                f"in row {first_seen[key]}; identifiers must be unique."
+            )
+        else:
+            first_seen[key] = row_number
+    if messages:
+        return messages, None
+    return [], TableRow(
+        row_number=row_number,
+        section=values[0],
+        identifier=identifier,
+        description=values[2],
+        statements=tuple(values[3:8]),
+        help_text=values[8],
+    )
+
+
+def _capped(messages):
+    if len(messages) <= MAX_MESSAGES:
+        return messages
+    return [*messages[:MAX_MESSAGES], f"… and {len(messages) - MAX_MESSAGES} more problems."]
+
+
+def value_code_cells(value_codes):
+    """Header plus one row per Value Code (section and position order), as strings."""
+    yield list(COLUMNS)
+    for value_code in value_codes:
+        yield [
+            value_code.section.name,
+            value_code.identifier,
+            value_code.description,
+            *(getattr(value_code, f"statement_{level}") for level in LEVELS),
+            value_code.help_text,
+        ]
+
+
+def write_csv(value_codes, stream):
+    """Write the table as UTF-8 CSV text to a text stream (opened with newline="")."""
+    writer = csv.writer(stream)
+    writer.writerows(value_code_cells(value_codes))
+
+
+def csv_bytes(value_codes):
+    stream = io.StringIO(newline="")
+    write_csv(value_codes, stream)
+    return stream.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(value_codes, sheet_title="Value Codes"):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    bold = Font(bold=True)
+    for row_number, values in enumerate(value_code_cells(value_codes), start=1):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            # Text such as "=x" stays text: ttm never writes formulas.
+            cell.data_type = "s"
+            if row_number == 1:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def table_bytes(value_codes, filename):
+    """The table in the format named by the file name's suffix."""
+    if table_format(filename) == ".csv":
+        return csv_bytes(value_codes)
+    return xlsx_bytes(value_codes)
