@@ -5,12 +5,14 @@ from `diagnostics.charts`, the same code the dashboard uses, so the PDF and the 
 disagree. The number of queries is constant whatever the size of the diagnostic.
 """
 
+import datetime
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from diagnostics import analysis as analysis_module
 from diagnostics import charts
-from diagnostics.models import AgreedTarget, Round
+from diagnostics.models import Round
 
 TOP = 5
 GAP_CHART_ROWS = 30  # rows of the perception-gap chart per page; an SVG cannot break
@@ -30,7 +32,7 @@ def gather(diagnostic, round_):
         analysis_module.analyse(diagnostic, previous_round.number) if previous_round else None
     )
     comments = analysis_module.anonymous_comments(diagnostic, round_)
-    targets = agreed_targets(result, round_)
+    targets = agreed_targets(result)
     threshold = diagnostic.anonymity_threshold
 
     entries = {vc["identifier"]: vc for vc in result["value_codes"]}
@@ -70,14 +72,18 @@ def gather(diagnostic, round_):
     }
 
 
-def agreed_targets(result, round_):
-    """{identifier: {"level", "trade_off", "owner", "due_date"}} of the round."""
-    if all("agreed_target" in vc for vc in result["value_codes"]):
-        return {vc["identifier"]: vc["agreed_target"] for vc in result["value_codes"]}
-    rows = AgreedTarget.objects.filter(round=round_).values(
-        "value_code__identifier", "level", "trade_off", "owner", "due_date"
-    )
-    return {row.pop("value_code__identifier"): row for row in rows}
+def agreed_targets(result):
+    """{identifier: agreed target with its due date as a date} from the analysis."""
+    targets = {}
+    for vc in result["value_codes"]:
+        target = vc.get("agreed_target")
+        if target:
+            due = target.get("due_date")
+            targets[vc["identifier"]] = {
+                **target,
+                "due_date": datetime.date.fromisoformat(due) if isinstance(due, str) else due,
+            }
+    return targets
 
 
 def level_key(diagnostic):

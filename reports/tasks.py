@@ -51,6 +51,10 @@ def render_report(self, report_id):
         countdown = min(5 * 2**retries, 120)
         logger.warning("Rendering report %s hit %r; retrying in %s s", report_id, exc, countdown)
         services.mark_retrying(report_id, human_reason(exc), countdown)
+        if self.request.is_eager:
+            # Eager Celery with eager propagation re-raises Retry instead of retrying: without a
+            # broker (local use, tests) the retry runs inline, immediately.
+            return render_report.apply(args=[report_id], retries=retries + 1).get()
         raise  # autoretry_for schedules the retry with retry_backoff
     except Exception as exc:
         logger.exception("Rendering report %s failed", report_id)
