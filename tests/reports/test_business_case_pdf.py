@@ -159,3 +159,14 @@ def test_a_later_round_reports_progress_against_the_previous_one(shared_data):
     assert context["progress"] and all(row["change"] is not None for row in context["progress"])
     text = pdf_text(html_to_pdf(business_case.to_html(context)))
     assert "Progress since round 1" in text
+
+
+@pytest.mark.django_db
+def test_a_round_without_ratings_still_gives_a_readable_report():
+    diagnostic = DiagnosticFactory(name="Fresh start")
+    PartyFactory(diagnostic=diagnostic, name="Buyer")
+    DiagnosticValueCodeFactory(diagnostic=diagnostic, identifier="Reliability")
+    round_ = RoundFactory(diagnostic=diagnostic)
+    text = pdf_text(html_to_pdf(business_case.to_html(business_case.gather(diagnostic, round_))))
+    assert "Fresh start" in text and "fewer than 3" in text
+    assert "No Value Code has enough answers yet" in text
