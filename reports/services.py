@@ -1,11 +1,25 @@
 """Report requests and rendering: one code path for the web, the worker and the command."""
 
+import logging
+from datetime import timedelta
+
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import business_case
 from .models import Report
 from .pdf import html_to_pdf, write_atomically
+
+logger = logging.getLogger(__name__)
+
+# A render takes seconds and the worker's hard time limit is 300 s: 15 minutes is surely dead.
+STALE_AFTER = timedelta(minutes=15)
+REQUEUED_BY_SWEEP = "Queued again: no worker had picked it up"
+
+
+class CannotRetry(Exception):
+    """Only a failed report can be tried again."""
 
 
 def request_test_page(*, requested_by=None):
@@ -15,10 +29,46 @@ def request_test_page(*, requested_by=None):
     return report
 
 
+def request_business_case(*, diagnostic, round_, requested_by=None):
+    """Queue the business-case PDF of one round; the worker renders it after the commit."""
+    with transaction.atomic():
+        report = Report.objects.create(
+            kind=Report.BUSINESS_CASE,
+            diagnostic=diagnostic,
+            round=round_,
+            requested_by=requested_by,
+            step="Waiting for a worker",
+            queued_at=timezone.now(),
+        )
+        enqueue(report)
+    return report
+
+
+def retry(*, report):
+    """Queue a failed report again (same row, same file name once it succeeds)."""
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, status=Report.FAILED).update(
+            status=Report.QUEUED,
+            step="Waiting for a worker",
+            progress=0,
+            error="",
+            queued_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
+        )
+        if not updated:
+            raise CannotRetry("Only a failed report can be tried again.")
+        enqueue(report)
+    report.refresh_from_db()
+    return report
+
+
 def enqueue(report):
     from .tasks import render_report
 
-    transaction.on_commit(lambda: render_report.delay(report.pk))
+    # robust: a broker or eager-render error must not break the request that queued it;
+    # the Report row records the failure and the sweep catches a lost message.
+    transaction.on_commit(lambda: render_report.delay(report.pk), robust=True)
 
 
 def set_progress(report, step, progress):
@@ -32,13 +82,31 @@ def render_test_page(report):
     return html_to_pdf(html)
 
 
-RENDERERS = {Report.TEST_PAGE: render_test_page}
+def render_business_case(report):
+    set_progress(report, "Querying the results", 10)
+    context = business_case.gather(report.diagnostic, report.round)
+    set_progress(report, "Writing the report", 30)
+    html = business_case.to_html(context)
+    set_progress(report, "Laying out the pages", 50)
+    return html_to_pdf(html)
+
+
+RENDERERS = {Report.TEST_PAGE: render_test_page, Report.BUSINESS_CASE: render_business_case}
 
 
 def render(report):
-    """Render a report's PDF and store it; the Report row records every state change."""
+    """Render a report's PDF and store it; the Report row records every state change.
+
+    Idempotent: running it again for the same report replaces the file atomically.
+    """
     Report.objects.filter(pk=report.pk).update(
-        status=Report.RENDERING, started_at=timezone.now(), error="", attempts=report.attempts + 1
+        status=Report.RENDERING,
+        step="Starting",
+        progress=5,
+        started_at=timezone.now(),
+        finished_at=None,
+        error="",
+        attempts=report.attempts + 1,
     )
     report.refresh_from_db()
     pdf = RENDERERS[report.kind](report)
@@ -61,3 +129,44 @@ def mark_failed(report_id, reason):
     Report.objects.filter(pk=report_id).update(
         status=Report.FAILED, step="Failed", error=reason, finished_at=timezone.now()
     )
+
+
+def mark_retrying(report_id, reason, countdown):
+    Report.objects.filter(pk=report_id).update(
+        status=Report.QUEUED,
+        step=f"Retrying in {countdown} s after a temporary problem",
+        progress=0,
+        error=reason,
+        queued_at=timezone.now() + timedelta(seconds=countdown),
+    )
+
+
+def sweep_stale(*, now=None, stale_after=STALE_AFTER):
+    """Fail reports stuck in "rendering"; queue stuck "queued" ones once more, then fail them.
+
+    Returns (failed, requeued) counts. Run it every few minutes (`manage.py sweep_reports`).
+    """
+    cutoff = (now or timezone.now()) - stale_after
+    minutes = int(stale_after.total_seconds() // 60)
+    failed = Report.objects.filter(status=Report.RENDERING, started_at__lt=cutoff).update(
+        status=Report.FAILED,
+        step="Failed",
+        error=f"The worker stopped before the report was finished (no result after {minutes} "
+        "minutes). Try again.",
+        finished_at=timezone.now(),
+    )
+    stuck = Report.objects.filter(status=Report.QUEUED, queued_at__lt=cutoff)
+    failed += stuck.filter(step=REQUEUED_BY_SWEEP).update(
+        status=Report.FAILED,
+        step="Failed",
+        error="No worker picked the report up. Check that a worker is running, then try again.",
+        finished_at=timezone.now(),
+    )
+    requeued = 0
+    for report in stuck.exclude(step=REQUEUED_BY_SWEEP):
+        Report.objects.filter(pk=report.pk).update(step=REQUEUED_BY_SWEEP, queued_at=timezone.now())
+        enqueue(report)
+        requeued += 1
+    if failed or requeued:
+        logger.warning("Report sweep: %s failed, %s queued again", failed, requeued)
+    return failed, requeued

@@ -16,6 +16,7 @@ urlpatterns = [
     path("libraries/", include("valuecodes.urls")),
     path("p/<str:token>/my-results/", include("diagnostics.individual_urls")),
     path("diagnostics/<slug:slug>/export/", include("diagnostics.export_urls")),
+    path("diagnostics/<slug:slug>/reports/", include("reports.urls")),
     path("", include("diagnostics.participant_urls")),
     path(
         "diagnostics/<slug:slug>/workshop/",

@@ -1,0 +1,172 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from diagnostics.analysis import analyse
+from diagnostics.models import AgreedTarget, Rating, Round
+from reports import business_case, services
+from reports.models import Report
+from reports.pdf import html_to_pdf
+
+from ..analysis.helpers import sample_diagnostic
+from ..factories import (
+    DiagnosticFactory,
+    DiagnosticValueCodeFactory,
+    ParticipantFactory,
+    PartyFactory,
+    RatingFactory,
+    RoundFactory,
+)
+from .helpers import pdf_text, report_file
+
+
+@pytest.mark.django_db
+def test_business_case_names_the_diagnostic_the_parties_and_the_top_priority(shared_data):
+    diagnostic = sample_diagnostic(shared_data)
+    round_ = Round.objects.get(diagnostic=diagnostic)
+    report = Report.objects.create(diagnostic=diagnostic, round=round_)
+    services.render(report)
+    text = pdf_text(report_file(report))
+    top_priority = analyse(diagnostic, 1)["priorities"][0]
+    assert diagnostic.name in text
+    assert "IT" in text and "Marketing" in text
+    assert f"The largest room for improvement is in {top_priority}" in text
+    assert "Page 2 of" in text  # running footer with page numbers
+    report.refresh_from_db()
+    assert (report.status, report.step, report.progress) == (Report.READY, "Ready", 100)
+
+
+def _grow(diagnostic, round_, parties, extra_value_codes):
+    for i in range(extra_value_codes):
+        value_code = DiagnosticValueCodeFactory(diagnostic=diagnostic, section=f"S{i % 3}")
+        for party in parties:
+            for person in party.participants.all():
+                Rating.objects.create(
+                    round=round_,
+                    participant=person,
+                    value_code=value_code,
+                    current_level=2,
+                    target_level=4,
+                    current_answered=True,
+                    target_answered=True,
+                    comment="Too slow",
+                )
+        AgreedTarget.objects.create(round=round_, value_code=value_code, level=4, owner="Ann")
+
+
+@pytest.mark.django_db
+def test_gathering_the_evidence_takes_the_same_queries_for_more_value_codes(
+    django_assert_num_queries,
+):
+    diagnostic = DiagnosticFactory(anonymity_threshold=1)
+    parties = [PartyFactory(diagnostic=diagnostic) for _ in range(2)]
+    for party in parties:
+        ParticipantFactory(party=party)
+    RoundFactory(diagnostic=diagnostic, number=1, closed_at=timezone.now())
+    round_ = RoundFactory(diagnostic=diagnostic, number=2)
+    _grow(diagnostic, round_, parties, 2)
+    with CaptureCount() as small:
+        business_case.to_html(business_case.gather(diagnostic, round_))
+    _grow(diagnostic, round_, parties, 6)
+    with django_assert_num_queries(small.count):
+        html = business_case.to_html(business_case.gather(diagnostic, round_))
+    assert html.count('class="vc"') == 8
+
+
+class CaptureCount:
+    def __enter__(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.context = CaptureQueriesContext(connection)
+        self.context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.context.__exit__(*exc)
+        self.count = len(self.context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_user_text_shows_as_text_and_never_becomes_markup(caplog):
+    diagnostic = DiagnosticFactory(name="Acme <i>&</i> Co", anonymity_threshold=1)
+    party = PartyFactory(diagnostic=diagnostic, name="Buyers <script>")
+    value_code = DiagnosticValueCodeFactory(
+        diagnostic=diagnostic,
+        identifier="<b>x</b>",
+        description='<img src="http://example.org/pixel.png"> matters',
+    )
+    round_ = RoundFactory(diagnostic=diagnostic)
+    RatingFactory(
+        round=round_,
+        value_code=value_code,
+        participant=ParticipantFactory(party=party),
+        current_level=2,
+        comment="<img src=http://example.org/x.png> and <b>bold</b>",
+    )
+    html = business_case.to_html(business_case.gather(diagnostic, round_))
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    with caplog.at_level("WARNING", logger="reports.pdf"):
+        text = pdf_text(html_to_pdf(html))
+    assert "<b>x</b>" in text
+    assert '<img src="http://example.org/pixel.png"> matters' in text
+    assert "<img src=http://example.org/x.png> and <b>bold</b>" in text
+    assert "Acme <i>&</i> Co" in text and "Buyers <script>" in text
+    assert "refused" not in caplog.text  # nothing tried to fetch the URLs in the text
+
+
+@pytest.mark.django_db
+def test_render_report_command_writes_the_same_pdf_as_the_app(
+    shared_data, tmp_path, django_capture_on_commit_callbacks
+):
+    diagnostic = sample_diagnostic(shared_data)
+    round_ = Round.objects.get(diagnostic=diagnostic)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_business_case(diagnostic=diagnostic, round_=round_)
+    report.refresh_from_db()
+    output = tmp_path / "case.pdf"
+    call_command("render_report", diagnostic.slug, "--output", str(output), "--round", "1")
+    assert output.read_bytes().startswith(b"%PDF")
+    assert pdf_text(output) == pdf_text(report_file(report))
+
+
+@pytest.mark.django_db
+def test_render_report_command_fails_clearly_for_an_unknown_diagnostic_or_round(
+    shared_data, tmp_path
+):
+    sample_diagnostic(shared_data)
+    with pytest.raises(CommandError, match="No diagnostic"):
+        call_command("render_report", "nope", "--output", str(tmp_path / "a.pdf"))
+    with pytest.raises(CommandError, match="no round 7"):
+        call_command("render_report", "sample", "--output", str(tmp_path / "a.pdf"), "--round", "7")
+    assert not (tmp_path / "a.pdf").exists()
+
+
+@pytest.mark.django_db
+def test_a_later_round_reports_progress_against_the_previous_one(shared_data):
+    diagnostic = sample_diagnostic(shared_data)
+    first = Round.objects.get(diagnostic=diagnostic)
+    first.closed_at = first.opened_at
+    first.save()
+    second = Round.objects.create(diagnostic=diagnostic, number=2)
+    for rating in Rating.objects.filter(round=first):
+        rating.pk, rating.round = None, second
+        rating.current_level = min(5, (rating.current_level or 2) + 1)
+        rating.save()
+    context = business_case.gather(diagnostic, second)
+    assert context["previous_round"] == first
+    assert context["progress"] and all(row["change"] is not None for row in context["progress"])
+    text = pdf_text(html_to_pdf(business_case.to_html(context)))
+    assert "Progress since round 1" in text
+
+
+@pytest.mark.django_db
+def test_a_round_without_ratings_still_gives_a_readable_report():
+    diagnostic = DiagnosticFactory(name="Fresh start")
+    PartyFactory(diagnostic=diagnostic, name="Buyer")
+    DiagnosticValueCodeFactory(diagnostic=diagnostic, identifier="Reliability")
+    round_ = RoundFactory(diagnostic=diagnostic)
+    text = pdf_text(html_to_pdf(business_case.to_html(business_case.gather(diagnostic, round_))))
+    assert "Fresh start" in text and "fewer than 3" in text
+    assert "No Value Code has enough answers yet" in text
