@@ -166,6 +166,10 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TTM_CELERY_QUEUE", "ttm")
+# `celery beat` (the beat service in docker-compose.yml) runs the safety nets.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-reports": {"task": "reports.tasks.sweep_reports", "schedule": 300.0},
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
