@@ -16,6 +16,7 @@ from diagnostics.models import Round
 
 TOP = 5
 GAP_CHART_ROWS = 30  # rows of the perception-gap chart per page; an SVG cannot break
+CHART_WIDTH = 660  # px: the A4 text width (178 mm) less a little air
 
 
 def gather(diagnostic, round_):
@@ -111,10 +112,6 @@ def value_code_row(value_code, entry, parties, *, threshold, rank, comments, agr
                     figures["mean_target"], figures["n_target"], figures["suppressed_target"]
                 ),
                 "gap": figures["gap"],
-                # Current only: the dumbbell shows targets, and 180 more SVGs would cost ~1 s.
-                "current_distribution": charts.distribution_svg(
-                    figures["current_distribution"], width=150, height=16, threshold=threshold
-                ),
             }
         )
     agreed_level = agreed_target["level"] if agreed_target else None
@@ -128,8 +125,20 @@ def value_code_row(value_code, entry, parties, *, threshold, rank, comments, agr
         "overall_target": cell(entry["overall"]["mean_target"], None, False),
         "parties": party_rows,
         "rank": rank,
+        # One chart per Value Code: current to target and, at the right, how today's answers
+        # spread over the levels. WeasyPrint lays SVG text out letter by letter, so the
+        # legend is stated once per section instead of on every chart.
         "dumbbell": charts.dumbbell_svg(
-            entry, parties, agreed_level=agreed_level, width=560, threshold=threshold
+            entry,
+            parties,
+            agreed_level=agreed_level,
+            width=CHART_WIDTH,
+            threshold=threshold,
+            legend=False,
+            distributions={
+                party.name: entry["parties"][party.name]["current_distribution"]
+                for party in parties
+            },
         ),
         "comments": [
             (party.name, comments[party.name]) for party in parties if party.name in comments
