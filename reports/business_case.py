@@ -161,7 +161,9 @@ def as_image(svg):
     the SVG with ElementTree (and our url_fetcher serves data: URLs). About 0.5 s per render.
     """
     root = ET.fromstring(str(svg))
-    src = "data:image/svg+xml;charset=utf-8," + quote(str(svg), safe="=:/#,.;()-")
+    src = "data:image/svg+xml;charset=utf-8," + quote(
+        str(svg), safe="=:/,.;()-"
+    )  # "#" would start a fragment
     return mark_safe(
         f'<img class="svg" src="{src}" alt="{escape(root.get("aria-label", ""))}" '
         f'width="{root.get("width")}" height="{root.get("height")}">'
