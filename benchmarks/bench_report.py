@@ -180,7 +180,7 @@ def run():
         tracemalloc.stop()
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         pages = _page_count(pdf)
-        svgs = html.count("<svg")
+        svgs = html.count("<svg") + html.count("data:image/svg+xml")  # inline or as <img>
         lines.append(f"PDF: {pages} pages, {svgs} SVG charts, {len(pdf) / 1024:.0f} KiB, "
                      f"HTML {len(html) / 1024:.0f} KiB")  # fmt: skip
         lines.append(

@@ -72,15 +72,27 @@ def _text(x, y, text, *, anchor="start", fill=INK, extra=""):
 
 
 def dumbbell_svg(
-    value_code, parties, *, agreed_level=None, width=520, threshold=None
+    value_code,
+    parties,
+    *,
+    agreed_level=None,
+    width=520,
+    threshold=None,
+    legend=True,
+    distributions=None,
 ) -> SafeString:
     """Current (open circle) to target (filled circle) per party on the 1..5 scale.
 
     `value_code` is one entry of `analyse()["value_codes"]`; `parties` are Party objects in
     order. Pass `threshold` (the anonymity threshold K) to print "fewer than K" where hidden.
+
+    For print: `legend=False` leaves out the per-chart legend (the page states it once), and
+    `distributions` ({party name: counts per level or None}) adds each party's stacked bar of
+    answers by level at the right of its row, so one chart per Value Code carries both.
     """
     label_w, numbers_w, top, row_h = 120, 96, 22, 26
-    x0, x1 = label_w, width - numbers_w
+    dist_w = DISTRIBUTION_WIDTH if distributions is not None else 0
+    x0, x1 = label_w, width - numbers_w - (dist_w + 12 if dist_w else 0)
     step = (x1 - x0) / 5
 
     def x(level):
@@ -88,7 +100,8 @@ def dumbbell_svg(
 
     rows = len(parties)
     plot_bottom = top + rows * row_h
-    height = plot_bottom + 24
+    # Room below the plot for the legend and the agreed level's label, when there are any.
+    height = plot_bottom + (24 if legend or agreed_level else 6)
     parts = []
     for level in LEVELS:
         colour = LEVEL_COLOURS[level]
@@ -137,11 +150,17 @@ def dumbbell_svg(
             )
         numbers = f"{one_decimal(current)} → {one_decimal(target)}"
         parts.append(_text(x1 + 8, y + 4, numbers))
+        if dist_w:
+            counts = distributions.get(party.name)
+            parts.extend(_distribution_parts(counts, width - dist_w, y - 8, dist_w, 16, threshold))
+            words.append(f"{party.name} {_distribution_words(counts, threshold)}")
         words.append(
             f"{party.name} current {one_decimal(current) if current is not None else 'hidden'}, "
             f"target {one_decimal(target) if target is not None else 'hidden'}"
         )
-    legend = "○ current  ● target"
+    if dist_w:
+        parts.append(_text(width - dist_w, top - 7, "answers today by level", fill=MUTED))
+    key = "○ current  ● target"
     if agreed_level:
         ax = x(agreed_level)
         parts.append(
@@ -150,8 +169,9 @@ def dumbbell_svg(
         )
         parts.append(_text(ax, plot_bottom + 16, f"agreed {agreed_level}", anchor="middle"))
         words.append(f"agreed target {agreed_level}")
-        legend += "  ┆ agreed"
-    parts.append(_text(4, plot_bottom + 16, legend, fill=MUTED, extra=' font-size="10"'))
+        key += "  ┆ agreed"
+    if legend:
+        parts.append(_text(4, plot_bottom + 16, key, fill=MUTED, extra=' font-size="10"'))
     label = f"{value_code['identifier']}, current to target by party: " + "; ".join(words)
     return _svg(width, height, label, "".join(parts))
 
@@ -183,29 +203,40 @@ def perception_gap_svg(analysis, *, limit=None, width=520) -> SafeString:
     return _svg(width, height, label, "".join(parts))
 
 
-def distribution_svg(counts, *, width=160, height=18, threshold=None) -> SafeString:
-    """A stacked bar of how many people chose each level 1..5 (None: hidden by anonymity)."""
+DISTRIBUTION_WIDTH = 150
+
+
+def _distribution_words(counts, threshold):
+    if counts is None or not sum(counts):
+        return fewer_than(threshold) if counts is None else "no answers"
+    return "answers by level: " + ", ".join(
+        f"level {level}: {count}" for level, count in zip(LEVELS, counts, strict=True)
+    )
+
+
+def _distribution_parts(counts, x0, y0, width, height, threshold):
+    """The shapes of a stacked bar of answers by level, its top left corner at (x0, y0)."""
     if counts is None or not sum(counts):
         text = fewer_than(threshold) if counts is None else "no answers"
-        body = f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eeeeee"/>' + _text(
-            4, height / 2 + 4, text, fill=MUTED, extra=' font-size="11"'
-        )
-        return _svg(width, height, f"Level distribution: {text}", body)
+        return [
+            f'<rect x="{x0:g}" y="{y0:g}" width="{width}" height="{height}" fill="#eeeeee"/>',
+            _text(x0 + 4, y0 + height / 2 + 4, text, fill=MUTED, extra=' font-size="11"'),
+        ]
     total = sum(counts)
-    parts, x = [], 0.0
+    parts, x = [], float(x0)
     for level, count in zip(LEVELS, counts, strict=True):
         if not count:
             continue
         w = width * count / total
         parts.append(
-            f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" '
+            f'<rect x="{x:.2f}" y="{y0:g}" width="{w:.2f}" height="{height}" '
             f'fill="{LEVEL_COLOURS[level]}"/>'
         )
         if w >= 7 * len(str(count)) + 4:
             parts.append(
                 _text(
                     x + w / 2,
-                    height / 2 + 4,
+                    y0 + height / 2 + 4,
                     str(count),
                     anchor="middle",
                     fill=LEVEL_TEXT_COLOURS[level],
@@ -213,7 +244,14 @@ def distribution_svg(counts, *, width=160, height=18, threshold=None) -> SafeStr
                 )  # fmt: skip
             )
         x += w
-    label = "Answers by level: " + ", ".join(
-        f"level {level}: {count}" for level, count in zip(LEVELS, counts, strict=True)
+    return parts
+
+
+def distribution_svg(counts, *, width=160, height=18, threshold=None) -> SafeString:
+    """A stacked bar of how many people chose each level 1..5 (None: hidden by anonymity)."""
+    words = _distribution_words(counts, threshold)
+    label = f"Level distribution: {words}" if counts is None or not sum(counts) else words
+    label = label[0].upper() + label[1:]
+    return _svg(
+        width, height, label, "".join(_distribution_parts(counts, 0, 0, width, height, threshold))
     )
-    return _svg(width, height, label, "".join(parts))

@@ -154,3 +154,23 @@ def test_charts_stay_small_and_flat():
     assert len(distribution_svg([3, 4, 5, 6, 7])) < 1200
     for svg in (big, distribution_svg([1, 1, 1, 1, 1])):
         assert not re.search(r"<(script|filter|foreignObject|image)", svg)
+
+
+def test_print_dumbbell_adds_each_partys_distribution_and_can_leave_the_legend_out():
+    value_code = entry(A=figures(2, 3), B=figures(2, 3, suppressed_current=True))
+    parties = [party("A"), party("B")]
+    screen = parse(dumbbell_svg(value_code, parties))
+    assert any("current" in text and "target" in text for text in texts(screen))
+    printed = parse(
+        dumbbell_svg(
+            value_code,
+            parties,
+            threshold=3,
+            legend=False,
+            distributions={"A": [0, 4, 0, 1, 0], "B": None},
+        )
+    )
+    assert not any("○" in text for text in texts(printed))
+    assert {"4", "1", "fewer than 3"} <= set(texts(printed))
+    assert "A answers by level: level 1: 0, level 2: 4" in printed.get("aria-label")
+    assert int(printed.get("height")) < int(screen.get("height"))  # no room kept for a legend

@@ -170,3 +170,22 @@ def test_a_round_without_ratings_still_gives_a_readable_report():
     text = pdf_text(html_to_pdf(business_case.to_html(business_case.gather(diagnostic, round_))))
     assert "Fresh start" in text and "fewer than 3" in text
     assert "No Value Code has enough answers yet" in text
+
+
+@pytest.mark.django_db
+def test_each_value_code_has_one_vector_chart_labelled_with_its_figures_and_distribution(
+    shared_data,
+):
+    import re
+    from urllib.parse import unquote
+
+    diagnostic = sample_diagnostic(shared_data)
+    round_ = Round.objects.get(diagnostic=diagnostic)
+    context = business_case.gather(diagnostic, round_)
+    html = business_case.to_html(context)
+    charts = re.findall(r'<div class="chart"><img class="svg" src="([^"]+)" alt="([^"]+)"', html)
+    assert len(charts) == context["value_code_count"]
+    src, alt = charts[0]
+    assert src.startswith("data:image/svg+xml") and "#" not in src  # no fragment in browsers
+    assert unquote(src.split(",", 1)[1]).startswith("<svg")
+    assert "current" in alt and "target" in alt and "answers by level" in alt
