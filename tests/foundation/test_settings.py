@@ -74,3 +74,22 @@ def test_production_settings_pass_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    """The Docker image runs this; a vendored file pointing at a missing one breaks it."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=conftest.PROJECT_DIR,
+        env={
+            **ENV_BASE,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k7#Qz!v9-Lr2@wX8$pN4^tB6&yH1*mC3(eJ5)uG0_sD7+aF2=oK9",
+            "TTM_STATIC_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()
