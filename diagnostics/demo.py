@@ -11,7 +11,7 @@ from django.db import transaction
 
 from valuecodes.models import Library
 
-from . import services
+from . import invitations, services
 from .forms import library_value_codes
 from .models import Diagnostic, Rating
 from .services import PartySpec
@@ -107,7 +107,7 @@ def _create(library):
         people = [
             (name, f"{name.split()[0].lower()}@{domain}.example.org") for name in PEOPLE[party.name]
         ]
-        services.add_participants(
+        invitations.add_participants(
             diagnostic=diagnostic, party=party, people=people, send_invitations=False
         )
     codes = list(diagnostic.value_codes.all())

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 
-from . import services
+from . import invitations
 from .links import absolute, participant_url
 from .models import Participant
 
@@ -44,6 +44,6 @@ def send_participant_emails(participant_ids, reminder=False):
         )
     if messages:
         get_connection().send_messages(messages)
-        services.mark_invited(participant_ids=[p.pk for p in participants])
+        invitations.mark_invited(participant_ids=[p.pk for p in participants])
     logger.info("Sent %d %s e-mails", len(messages), kind)
     return len(messages)

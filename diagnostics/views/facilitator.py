@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ttm.roles import facilitator_required
 
-from .. import forms, services
+from .. import forms, invitations, services
 from ..links import absolute, open_link_url, participant_url
 from ..models import DiagnosticMember
 from ..progress import current_round, diagnostic_progress, participant_progress
@@ -131,7 +131,7 @@ def diagnostic_edit(request, slug):
 @require_POST
 def send_reminders(request, slug):
     diagnostic = _facilitated(request, slug)
-    count = services.send_reminders(diagnostic=diagnostic)
+    count = invitations.send_reminders(diagnostic=diagnostic)
     if count:
         messages.success(request, f"Reminder e-mailed to {count} people who have not finished.")
     else:
@@ -239,7 +239,7 @@ def participants(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            added = services.add_participants(
+            added = invitations.add_participants(
                 diagnostic=diagnostic,
                 party=form.cleaned_data["party"],
                 people=form.cleaned_data["people_list"],
@@ -279,7 +279,7 @@ def _participant_action(request, slug, participant_id):
 @require_POST
 def participant_revoke(request, slug, participant_id):
     participant = _participant_action(request, slug, participant_id)
-    services.revoke_participant(participant=participant)
+    invitations.revoke_participant(participant=participant)
     messages.success(request, f"{participant.label}'s link no longer works.")
     return _back(slug, "participants")
 
@@ -288,7 +288,7 @@ def participant_revoke(request, slug, participant_id):
 @require_POST
 def participant_reissue(request, slug, participant_id):
     participant = _participant_action(request, slug, participant_id)
-    services.reissue_link(participant=participant)
+    invitations.reissue_link(participant=participant)
     sent = " and e-mailed" if participant.email else ""
     messages.success(request, f"{participant.label} has a new link{sent}; the old one is dead.")
     return _back(slug, "participants")
@@ -298,7 +298,7 @@ def participant_reissue(request, slug, participant_id):
 @require_POST
 def participant_send(request, slug, participant_id):
     participant = _participant_action(request, slug, participant_id)
-    if services.send_invitation_emails(participants=[participant]):
+    if invitations.send_invitation_emails(participants=[participant]):
         messages.success(request, f"Invitation e-mailed to {participant.label}.")
     else:
         messages.error(request, f"{participant.label} has no e-mail address or is revoked.")

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from diagnostics import participant_lists, services
+from diagnostics import invitations, participant_lists
 
 from .builders import make_diagnostic
 
@@ -43,7 +43,7 @@ def test_each_participant_gets_a_secret_link_and_those_with_email_are_invited(
     diagnostic = make_diagnostic()
     council = diagnostic.parties.get(name="Council")
     with django_capture_on_commit_callbacks(execute=True):
-        added = services.add_participants(
+        added = invitations.add_participants(
             diagnostic=diagnostic,
             party=council,
             people=[("Ann", "ann@example.org"), ("Bob", "")],
@@ -62,11 +62,11 @@ def test_each_participant_gets_a_secret_link_and_those_with_email_are_invited(
 def test_a_name_already_in_the_diagnostic_rejects_the_whole_list():
     diagnostic = make_diagnostic()
     council, contractor = diagnostic.parties.all()
-    services.add_participants(
+    invitations.add_participants(
         diagnostic=diagnostic, party=council, people=[("Ann", "")], send_invitations=False
     )
     with pytest.raises(ValidationError, match="Already in this diagnostic: Ann"):
-        services.add_participants(
+        invitations.add_participants(
             diagnostic=diagnostic, party=contractor, people=[("Zoe", ""), ("ann", "")]
         )
     assert diagnostic.participants.count() == 1
@@ -75,7 +75,7 @@ def test_a_name_already_in_the_diagnostic_rejects_the_whole_list():
 def test_a_party_of_another_diagnostic_is_refused():
     mine, other = make_diagnostic(), make_diagnostic(name="Other")
     with pytest.raises(ValidationError, match="party of this diagnostic"):
-        services.add_participants(
+        invitations.add_participants(
             diagnostic=mine, party=other.parties.first(), people=[("Ann", "")]
         )
 
@@ -84,20 +84,20 @@ def test_revoking_keeps_the_person_and_reissuing_gives_a_new_link_by_email(
     django_capture_on_commit_callbacks,
 ):
     diagnostic = make_diagnostic()
-    (ann,) = services.add_participants(
+    (ann,) = invitations.add_participants(
         diagnostic=diagnostic,
         party=diagnostic.parties.first(),
         people=[("Ann", "ann@example.org")],
         send_invitations=False,
     )
     old_token = ann.token
-    services.revoke_participant(participant=ann)
+    invitations.revoke_participant(participant=ann)
     assert ann.is_revoked
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_invitation_emails(participants=[ann])
+        invitations.send_invitation_emails(participants=[ann])
     assert mail.outbox == []  # a revoked link is never sent
     with django_capture_on_commit_callbacks(execute=True):
-        services.reissue_link(participant=ann)
+        invitations.reissue_link(participant=ann)
     ann.refresh_from_db()
     assert not ann.is_revoked and ann.token != old_token
     assert ann.token in mail.outbox[0].body and old_token not in mail.outbox[0].body

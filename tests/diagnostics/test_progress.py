@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import services
+from diagnostics import invitations, services
 from diagnostics.models import Rating
 from diagnostics.progress import diagnostic_progress
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _people(diagnostic, party_name, names):
     party = diagnostic.parties.get(name=party_name)
-    return services.add_participants(
+    return invitations.add_participants(
         diagnostic=diagnostic,
         party=party,
         people=[(name, f"{name.lower()}@example.org") for name in names],
@@ -48,7 +48,7 @@ def test_invited_started_and_completed_per_party():
     _rate(ann, codes, round)
     _rate(bob, codes[:2], round)
     _rate(dan, codes, round, target_answered=False)
-    services.revoke_participant(participant=cat)
+    invitations.revoke_participant(participant=cat)
 
     progress = diagnostic_progress(diagnostic=diagnostic)
     council, contractor = progress.parties
@@ -73,12 +73,12 @@ def test_reminders_go_to_those_not_finished_who_have_an_email(
 ):
     diagnostic = make_diagnostic()
     ann, bob = _people(diagnostic, "Council", ["Ann", "Bob"])
-    services.add_participants(
+    invitations.add_participants(
         diagnostic=diagnostic, party=ann.party, people=[("NoMail", "")], send_invitations=False
     )
     _rate(ann, diagnostic.value_codes.all(), diagnostic.rounds.get())
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.send_reminders(diagnostic=diagnostic)
+        count = invitations.send_reminders(diagnostic=diagnostic)
     assert count == 1
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
     assert "Reminder" in mail.outbox[0].subject and bob.token in mail.outbox[0].body

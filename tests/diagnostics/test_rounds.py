@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from diagnostics import services
+from diagnostics import invitations, services
 
 from ..factories import RatingFactory
 from .builders import make_diagnostic
@@ -18,7 +18,7 @@ def test_round_1_is_open_and_a_second_cannot_open_beside_it():
 def test_closing_then_opening_starts_round_2_with_no_ratings():
     diagnostic = make_diagnostic()
     first = diagnostic.rounds.get()
-    (ann,) = services.add_participants(
+    (ann,) = invitations.add_participants(
         diagnostic=diagnostic, party=diagnostic.parties.first(), people=[("Ann", "")]
     )
     RatingFactory(round=first, participant=ann, value_code=diagnostic.value_codes.first())
