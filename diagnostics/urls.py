@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import facilitator as views
+from .views import people
 
 app_name = "diagnostics"
 
@@ -14,27 +15,27 @@ urlpatterns = [
     path("<slug:slug>/rounds/", views.rounds, name="rounds"),
     path("<slug:slug>/rounds/open/", views.round_open, name="round_open"),
     path("<slug:slug>/rounds/<int:number>/close/", views.round_close, name="round_close"),
-    path("<slug:slug>/parties/", views.parties, name="parties"),
-    path("<slug:slug>/parties/<int:party_id>/", views.party_edit, name="party_edit"),
+    path("<slug:slug>/parties/", people.parties, name="parties"),
+    path("<slug:slug>/parties/<int:party_id>/", people.party_edit, name="party_edit"),
     path(
         "<slug:slug>/parties/<int:party_id>/open-link/",
-        views.party_open_link,
+        people.party_open_link,
         name="party_open_link",
     ),
-    path("<slug:slug>/participants/", views.participants, name="participants"),
+    path("<slug:slug>/participants/", people.participants, name="participants"),
     path(
         "<slug:slug>/participants/<int:participant_id>/revoke/",
-        views.participant_revoke,
+        people.participant_revoke,
         name="participant_revoke",
     ),
     path(
         "<slug:slug>/participants/<int:participant_id>/reissue/",
-        views.participant_reissue,
+        people.participant_reissue,
         name="participant_reissue",
     ),
     path(
         "<slug:slug>/participants/<int:participant_id>/send/",
-        views.participant_send,
+        people.participant_send,
         name="participant_send",
     ),
     path("<slug:slug>/things/", views.things, name="things"),

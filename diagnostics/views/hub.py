@@ -1,0 +1,39 @@
+"""What the facilitator pages of a diagnostic's hub share."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from ..models import DiagnosticMember
+from ..selectors import get_diagnostic_for
+
+READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
+
+
+def facilitated(request, slug):
+    return get_diagnostic_for(request.user, slug, roles=(DiagnosticMember.FACILITATOR,))
+
+
+def hub_page(request, template, diagnostic, tab, **context):
+    return render(
+        request,
+        f"diagnostics/{template}",
+        {"diagnostic": diagnostic, "tab": tab, "can_edit": True, **context},
+    )
+
+
+def form_errors_from(form, error):
+    """Put a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def message_errors(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def back_to(slug, name):
+    return redirect(f"diagnostics:{name}", slug)

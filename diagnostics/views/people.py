@@ -1,0 +1,143 @@
+"""Hub pages for the people of a diagnostic: its parties and their participants."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from .. import forms, invitations, services
+from ..links import absolute, open_link_url, participant_url
+from ..progress import current_round, participant_progress
+from .hub import back_to, facilitated, form_errors_from, hub_page
+
+# --- parties ---------------------------------------------------------------------------------
+
+
+@login_required
+def parties(request, slug):
+    diagnostic = facilitated(request, slug)
+    form = forms.PartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            party = services.add_party(diagnostic=diagnostic, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, f"{party.name} added.")
+            return back_to(slug, "parties")
+    party_list = [
+        (party, absolute(open_link_url(party), request)) for party in diagnostic.parties.all()
+    ]
+    return hub_page(
+        request, "parties.html", diagnostic, "parties", form=form, party_list=party_list
+    )
+
+
+@login_required
+def party_edit(request, slug, party_id):
+    diagnostic = facilitated(request, slug)
+    party = get_object_or_404(diagnostic.parties, pk=party_id)
+    form = forms.PartyForm(
+        request.POST or None, initial={"name": party.name, "colour": party.colour}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_party(party=party, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return back_to(slug, "parties")
+    return hub_page(request, "party_edit.html", diagnostic, "parties", form=form, party=party)
+
+
+@login_required
+@require_POST
+def party_open_link(request, slug, party_id):
+    diagnostic = facilitated(request, slug)
+    party = get_object_or_404(diagnostic.parties, pk=party_id)
+    action = request.POST.get("action")
+    services.set_open_link(
+        party=party, enabled=action in {"enable", "renew"}, renew=action == "renew"
+    )
+    state = "on" if party.open_link_enabled else "off"
+    messages.success(request, f"The open link for {party.name} is {state}.")
+    return back_to(slug, "parties")
+
+
+# --- participants ----------------------------------------------------------------------------
+
+
+@login_required
+def participants(request, slug):
+    diagnostic = facilitated(request, slug)
+    form = forms.ParticipantsForm(
+        request.POST or None, request.FILES or None, diagnostic=diagnostic
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = invitations.add_participants(
+                diagnostic=diagnostic,
+                party=form.cleaned_data["party"],
+                people=form.cleaned_data["people_list"],
+                send_invitations=form.cleaned_data["send_invitations"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            emailed = (
+                sum(1 for p in added if p.email) if form.cleaned_data["send_invitations"] else 0
+            )
+            messages.success(request, f"Added {len(added)} people; {emailed} invited by e-mail.")
+            return back_to(slug, "participants")
+    round = current_round(diagnostic)
+    people = list(participant_progress(diagnostic=diagnostic, round=round)) if round else []
+    revoked = diagnostic.participants.filter(revoked_at__isnull=False).select_related("party")
+    for person in [*people, *revoked]:
+        person.link = absolute(participant_url(person), request)
+    return hub_page(
+        request,
+        "participants.html",
+        diagnostic,
+        "participants",
+        form=form,
+        people=people,
+        revoked=revoked,
+        value_code_count=diagnostic.value_codes.count(),
+    )
+
+
+def _participant_action(request, slug, participant_id):
+    diagnostic = facilitated(request, slug)
+    return get_object_or_404(diagnostic.participants, pk=participant_id)
+
+
+@login_required
+@require_POST
+def participant_revoke(request, slug, participant_id):
+    participant = _participant_action(request, slug, participant_id)
+    invitations.revoke_participant(participant=participant)
+    messages.success(request, f"{participant.label}'s link no longer works.")
+    return back_to(slug, "participants")
+
+
+@login_required
+@require_POST
+def participant_reissue(request, slug, participant_id):
+    participant = _participant_action(request, slug, participant_id)
+    invitations.reissue_link(participant=participant)
+    sent = " and e-mailed" if participant.email else ""
+    messages.success(request, f"{participant.label} has a new link{sent}; the old one is dead.")
+    return back_to(slug, "participants")
+
+
+@login_required
+@require_POST
+def participant_send(request, slug, participant_id):
+    participant = _participant_action(request, slug, participant_id)
+    if invitations.send_invitation_emails(participants=[participant]):
+        messages.success(request, f"Invitation e-mailed to {participant.label}.")
+    else:
+        messages.error(request, f"{participant.label} has no e-mail address or is revoked.")
+    return back_to(slug, "participants")
