@@ -7,7 +7,7 @@ from valuecodes.models import Library, ValueCode
 
 from . import participant_lists
 from .models import DiagnosticMember, DiagnosticValueCode, ThingThatMatters
-from .services import PARTY_COLOURS, PartySpec
+from .services import CONTENT_FIELDS, PARTY_COLOURS, PartySpec
 
 PARTY_ROWS = 6
 
@@ -118,18 +118,7 @@ class PartyForm(forms.Form):
 class ValueCodeForm(forms.ModelForm):
     class Meta:
         model = DiagnosticValueCode
-        fields = [
-            "section",
-            "identifier",
-            "description",
-            "help_text",
-            "statement_1",
-            "statement_2",
-            "statement_3",
-            "statement_4",
-            "statement_5",
-            "weight",
-        ]
+        fields = ["section", *CONTENT_FIELDS, "weight"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ["description", "help_text", *[f"statement_{n}" for n in range(1, 6)]]
