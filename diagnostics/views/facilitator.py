@@ -18,7 +18,7 @@ from .. import forms, invitations, services
 from ..models import DiagnosticMember
 from ..progress import diagnostic_progress
 from ..selectors import get_diagnostic_for, member_role, visible_diagnostics
-from .hub import READERS, back_to, facilitated, form_errors_from, hub_page, message_errors
+from .hub import READERS, back_to, facilitated, form_errors_from, hub_page, perform
 
 # --- list, create, overview ---------------------------------------------------------------------
 
@@ -122,24 +122,26 @@ def rounds(request, slug):
 def round_close(request, slug, number):
     diagnostic = facilitated(request, slug)
     round = get_object_or_404(diagnostic.rounds, number=number)
-    try:
-        services.close_round(round=round)
-        messages.success(request, f"{round} is closed; its ratings are now read-only.")
-    except ValidationError as error:
-        message_errors(request, error)
-    return back_to(slug, "rounds")
+    return perform(
+        request,
+        slug,
+        "rounds",
+        lambda: services.close_round(round=round),
+        f"{round} is closed; its ratings are now read-only.",
+    )
 
 
 @login_required
 @require_POST
 def round_open(request, slug):
     diagnostic = facilitated(request, slug)
-    try:
-        round = services.open_round(diagnostic=diagnostic)
-        messages.success(request, f"{round} is open. Everybody rates again from scratch.")
-    except ValidationError as error:
-        message_errors(request, error)
-    return back_to(slug, "rounds")
+    return perform(
+        request,
+        slug,
+        "rounds",
+        lambda: services.open_round(diagnostic=diagnostic),
+        lambda round: f"{round} is open. Everybody rates again from scratch.",
+    )
 
 
 # --- Things That Matter ----------------------------------------------------------------------
@@ -250,12 +252,13 @@ def value_code_move(request, slug, code_id):
 def value_code_remove(request, slug, code_id):
     diagnostic = facilitated(request, slug)
     code = get_object_or_404(diagnostic.value_codes, pk=code_id)
-    try:
-        services.remove_value_code(value_code=code)
-        messages.success(request, f"{code.identifier} removed from this diagnostic.")
-    except ValidationError as error:
-        message_errors(request, error)
-    return back_to(slug, "value_codes")
+    return perform(
+        request,
+        slug,
+        "value_codes",
+        lambda: services.remove_value_code(value_code=code),
+        f"{code.identifier} removed from this diagnostic.",
+    )
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -284,9 +287,10 @@ def members(request, slug):
 def member_remove(request, slug, member_id):
     diagnostic = facilitated(request, slug)
     membership = get_object_or_404(diagnostic.memberships, pk=member_id)
-    try:
-        services.remove_member(membership=membership)
-        messages.success(request, f"{membership.user.username} no longer shares this diagnostic.")
-    except ValidationError as error:
-        message_errors(request, error)
-    return back_to(slug, "members")
+    return perform(
+        request,
+        slug,
+        "members",
+        lambda: services.remove_member(membership=membership),
+        f"{membership.user.username} no longer shares this diagnostic.",
+    )

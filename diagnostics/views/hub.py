@@ -1,6 +1,7 @@
 """What the facilitator pages of a diagnostic's hub share."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from ..models import DiagnosticMember
@@ -37,3 +38,17 @@ def message_errors(request, error):
 
 def back_to(slug, name):
     return redirect(f"diagnostics:{name}", slug)
+
+
+def perform(request, slug, tab, write, success):
+    """A hub button: run a service write, say what happened, go back to the tab.
+
+    `success` is the message, or a function of what the write returned that makes it.
+    """
+    try:
+        result = write()
+    except ValidationError as error:
+        message_errors(request, error)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return back_to(slug, tab)
