@@ -171,7 +171,7 @@ def run():
                      f" on {engine} ({time.perf_counter() - started:.1f} s to build)")  # fmt: skip
         timed_render(diagnostic, round_)  # cold run: fonts, template and CSS caches
         # Timed runs without tracemalloc (it slows Python several-fold); memory in its own run.
-        runs = [timed_render(diagnostic, round_) for _ in range(2)]
+        runs = [timed_render(diagnostic, round_) for _ in range(3)]
         split, html, pdf = min(runs, key=lambda r: r[0]["total"])
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         tracemalloc.start()
@@ -199,7 +199,7 @@ def run():
         )
         if Path(CHROMIUM).exists():
             static_dir = Path(settings.BASE_DIR) / "static"
-            chromium_runs = [chromium_seconds(html, static_dir) for _ in range(2)]
+            chromium_runs = [chromium_seconds(html, static_dir) for _ in range(3)]
             seconds, size = min(chromium_runs)
             ratio = split["layout"] / seconds
             verdict = "OK" if ratio <= 1.5 else "MISSED"

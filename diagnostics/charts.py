@@ -78,21 +78,15 @@ def dumbbell_svg(
     agreed_level=None,
     width=520,
     threshold=None,
-    legend=True,
-    distributions=None,
 ) -> SafeString:
     """Current (open circle) to target (filled circle) per party on the 1..5 scale.
 
     `value_code` is one entry of `analyse()["value_codes"]`; `parties` are Party objects in
     order. Pass `threshold` (the anonymity threshold K) to print "fewer than K" where hidden.
-
-    For print: `legend=False` leaves out the per-chart legend (the page states it once), and
-    `distributions` ({party name: counts per level or None}) adds each party's stacked bar of
-    answers by level at the right of its row, so one chart per Value Code carries both.
+    The business-case PDF draws a whole section at once instead: see `section_svg`.
     """
     label_w, numbers_w, top, row_h = 120, 96, 22, 26
-    dist_w = DISTRIBUTION_WIDTH if distributions is not None else 0
-    x0, x1 = label_w, width - numbers_w - (dist_w + 12 if dist_w else 0)
+    x0, x1 = label_w, width - numbers_w
     step = (x1 - x0) / 5
 
     def x(level):
@@ -100,8 +94,7 @@ def dumbbell_svg(
 
     rows = len(parties)
     plot_bottom = top + rows * row_h
-    # Room below the plot for the legend and the agreed level's label, when there are any.
-    height = plot_bottom + (24 if legend or agreed_level else 6)
+    height = plot_bottom + 24  # room for the legend and the agreed level's label
     parts = []
     for level in LEVELS:
         colour = LEVEL_COLOURS[level]
@@ -117,18 +110,7 @@ def dumbbell_svg(
         colour = _colour(getattr(party, "colour", None))
         y = top + i * row_h + row_h / 2
         parts.append(_text(x0 - 8, y + 4, _clip(party.name, 16), anchor="end"))
-        if current is not None and target is not None:
-            parts.append(
-                f'<line x1="{x(current):g}" y1="{y:g}" x2="{x(target):g}" y2="{y:g}" '
-                f'stroke="{colour}" stroke-width="3"/>'
-            )
-        if current is not None:
-            parts.append(
-                f'<circle cx="{x(current):g}" cy="{y:g}" r="6" fill="#ffffff" '
-                f'stroke="{colour}" stroke-width="3"/>'
-            )
-        if target is not None:
-            parts.append(f'<circle cx="{x(target):g}" cy="{y:g}" r="6" fill="{colour}"/>')
+        parts.extend(_dumbbell_parts(x, y, current, target, colour, radius=6, stroke=3))
         hidden = [
             name
             for name, value in (("current", current), ("target", target))
@@ -150,16 +132,10 @@ def dumbbell_svg(
             )
         numbers = f"{one_decimal(current)} → {one_decimal(target)}"
         parts.append(_text(x1 + 8, y + 4, numbers))
-        if dist_w:
-            counts = distributions.get(party.name)
-            parts.extend(_distribution_parts(counts, width - dist_w, y - 8, dist_w, 16, threshold))
-            words.append(f"{party.name} {_distribution_words(counts, threshold)}")
         words.append(
             f"{party.name} current {one_decimal(current) if current is not None else 'hidden'}, "
             f"target {one_decimal(target) if target is not None else 'hidden'}"
         )
-    if dist_w:
-        parts.append(_text(width - dist_w, top - 7, "answers today by level", fill=MUTED))
     key = "○ current  ● target"
     if agreed_level:
         ax = x(agreed_level)
@@ -170,10 +146,148 @@ def dumbbell_svg(
         parts.append(_text(ax, plot_bottom + 16, f"agreed {agreed_level}", anchor="middle"))
         words.append(f"agreed target {agreed_level}")
         key += "  ┆ agreed"
-    if legend:
-        parts.append(_text(4, plot_bottom + 16, key, fill=MUTED, extra=' font-size="10"'))
+    parts.append(_text(4, plot_bottom + 16, key, fill=MUTED, extra=' font-size="10"'))
     label = f"{value_code['identifier']}, current to target by party: " + "; ".join(words)
     return _svg(width, height, label, "".join(parts))
+
+
+def _dumbbell_parts(x, y, current, target, colour, *, radius, stroke):
+    """A line from current (open circle) to target (filled circle); `x` maps a level to px."""
+    parts = []
+    if current is not None and target is not None:
+        parts.append(
+            f'<line x1="{x(current):g}" y1="{y:g}" x2="{x(target):g}" y2="{y:g}" '
+            f'stroke="{colour}" stroke-width="{stroke}"/>'
+        )
+    if current is not None:
+        parts.append(
+            f'<circle cx="{x(current):g}" cy="{y:g}" r="{radius}" fill="#ffffff" '
+            f'stroke="{colour}" stroke-width="{stroke}"/>'
+        )
+    if target is not None:
+        parts.append(f'<circle cx="{x(target):g}" cy="{y:g}" r="{radius}" fill="{colour}"/>')
+    return parts
+
+
+SECTION_TOP, SECTION_ROW_HEIGHT, SECTION_GROUP_GAP = 20, 11, 9
+
+
+def section_group_height(party_count):
+    """Height in px of one Value Code's rows in `section_svg`."""
+    return party_count * SECTION_ROW_HEIGHT + SECTION_GROUP_GAP
+
+
+def section_svg(
+    value_codes, parties, *, agreed_levels=None, previous=None, width=660, threshold=None
+):
+    """Several Value Codes in one chart, for print: per Value Code, a thin row per party with
+    its current-to-target dumbbell and, at the right, its stacked bar of today's answers.
+
+    Built for WeasyPrint's cost model: it lays SVG text out letter by letter and pays per
+    element, not per shape. So the rows carry no numbers or party names (the heatmap beside
+    it prints the figures, and the page states the party colours once), and all shapes of one
+    colour are a single <path>: a section of 10 Value Codes is about 30 elements, not 300.
+    `value_codes` are entries of `analyse()["value_codes"]`; `agreed_levels` maps an
+    identifier to its agreed target level; `previous` ({identifier: {party name: mean}})
+    marks each party's current level in the previous round with a grey diamond.
+    """
+    agreed_levels, previous = agreed_levels or {}, previous or {}
+    label_w, top, row_h, group_gap = 150, SECTION_TOP, SECTION_ROW_HEIGHT, SECTION_GROUP_GAP
+    dist_w, radius = DISTRIBUTION_WIDTH, 3.5
+    x0, x1 = label_w, width - dist_w - 24
+    step = (x1 - x0) / 5
+
+    def x(level):
+        return x0 + (level - 0.5) * step
+
+    group_h = section_group_height(len(parties))
+    height = top + len(value_codes) * group_h
+    # Path data by style, drawn in this order: rules, bars, lines, circles, agreed levels.
+    paths = {"rule": [], "none": [], **{level: [] for level in LEVELS}}
+    lines, hollow, solid = ([[] for _ in parties] for _ in range(3))  # by party
+    agreed_marks, earlier, texts, words = [], [], [], []
+
+    r, k = radius, radius * 0.5523  # four cubic Béziers; WeasyPrint cuts an arc into dozens
+
+    def circle(cx, cy):
+        return (
+            f"M{cx + r:g},{cy:g}c0,{k:g} {k - r:g},{r:g} {-r:g},{r:g}"
+            f"c{-k:g},0 {-r:g},{k - r:g} {-r:g},{-r:g}c0,{-k:g} {r - k:g},{-r:g} {r:g},{-r:g}"
+            f"c{k:g},0 {r:g},{r - k:g} {r:g},{r:g}z"
+        )
+
+    for i, entry in enumerate(value_codes):
+        y0 = top + i * group_h + group_gap / 2
+        if i:
+            paths["rule"].append(f"M0,{y0 - group_gap / 2:g}H{width}")
+        texts.append(_text(0, y0 + len(parties) * row_h / 2 + 4, _clip(entry["identifier"], 22)))
+        figures_words = []
+        for j, party in enumerate(parties):
+            figures = entry["parties"].get(party.name) or {}
+            current, target = figures.get("mean_current"), figures.get("mean_target")
+            y = y0 + j * row_h + row_h / 2
+            if current is not None and target is not None:
+                lines[j].append(f"M{x(current):g},{y:g}H{x(target):g}")
+            if current is not None:
+                hollow[j].append(circle(x(current), y))
+            if target is not None:
+                solid[j].append(circle(x(target), y))
+            before = previous.get(entry["identifier"], {}).get(party.name)
+            if before is not None:
+                earlier.append(f"M{x(before):g},{y - 4:g}l4,4l-4,4l-4,-4z")
+            if current is None and target is None:
+                texts.append(_text(x0 + 4, y + 3.5, fewer_than(threshold), fill=MUTED,
+                                   extra=' font-size="9"'))  # fmt: skip
+            counts = figures.get("current_distribution")
+            left, bar_y = width - dist_w, y - 4
+            if counts is None or not sum(counts):
+                paths["none"].append(f"M{left},{bar_y:g}h{dist_w}v8h{-dist_w}z")
+                note = fewer_than(threshold) if counts is None else "no answers"
+                texts.append(_text(left + 4, y + 3, note, fill=MUTED, extra=' font-size="8"'))
+            else:
+                total = sum(counts)
+                for level, count in zip(LEVELS, counts, strict=True):
+                    if count:
+                        w = dist_w * count / total
+                        paths[level].append(f"M{left:.2f},{bar_y:g}h{w:.2f}v8h{-w:.2f}z")
+                        left += w
+            was = f" (previous round {one_decimal(before)})" if before is not None else ""
+            figures_words.append(
+                f"{party.name} current {one_decimal(current)}{was}, target {one_decimal(target)}, "
+                f"{_distribution_words(counts, threshold)}"
+            )
+        agreed = agreed_levels.get(entry["identifier"])
+        if agreed:
+            agreed_marks.append(f"M{x(agreed):g},{y0 - 2:g}V{y0 + len(parties) * row_h + 2:g}")
+            figures_words.append(f"agreed target {agreed}")
+        words.append(f"{entry['identifier']}: " + "; ".join(figures_words))
+
+    parts = []
+    for level in LEVELS:
+        parts.append(
+            f'<rect x="{x0 + (level - 1) * step:g}" y="{top}" width="{step:g}" '
+            f'height="{height - top}" fill="{LEVEL_COLOURS[level]}" fill-opacity="0.18"/>'
+        )
+        texts.append(_text(x(level), top - 7, str(level), anchor="middle", fill=MUTED))
+    texts.append(_text(width - dist_w, top - 7, "answers today by level", fill=MUTED))
+
+    def path(data, style):
+        if data:
+            parts.append(f'<path d="{"".join(data)}" {style}/>')
+
+    path(paths["rule"], 'fill="none" stroke="#d0d7de" stroke-width="0.75"')
+    path(paths["none"], 'fill="#eeeeee"')
+    path(earlier, f'fill="{MUTED}"')
+    for level in LEVELS:
+        path(paths[level], f'fill="{LEVEL_COLOURS[level]}"')
+    for j, party in enumerate(parties):
+        colour = _colour(getattr(party, "colour", None))
+        path(lines[j], f'fill="none" stroke="{colour}" stroke-width="2"')
+        path(hollow[j], f'fill="#ffffff" stroke="{colour}" stroke-width="2"')
+        path(solid[j], f'fill="{colour}"')
+    path(agreed_marks, f'fill="none" stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 2"')
+    label = "Current to target by party, and answers today by level. " + ". ".join(words)
+    return _svg(width, height, label, "".join(parts + texts))
 
 
 def perception_gap_svg(analysis, *, limit=None, width=520) -> SafeString:
@@ -187,20 +301,19 @@ def perception_gap_svg(analysis, *, limit=None, width=520) -> SafeString:
     x0, x1 = label_w, width - 44
     # The widest possible spread on a 1..5 scale is 4 levels.
     scale = (x1 - x0) / 4
-    parts, words = [], []
+    bars, parts, words = [], [], []  # the bars are one path: one element, not one per row
     for i, identifier in enumerate(identifiers):
         gap = by_identifier[identifier]["perception_gap_current"]
         y = top + i * row_h
         parts.append(_text(x0 - 8, y + 15, _clip(identifier, 24), anchor="end"))
-        parts.append(
-            f'<rect x="{x0}" y="{y + 4}" width="{max(gap * scale, 1):g}" height="{row_h - 8}" '
-            f'fill="{BRAND}"/>'
-        )
+        w = max(gap * scale, 1)
+        bars.append(f"M{x0},{y + 4}h{w:g}v{row_h - 8}h{-w:g}z")
         parts.append(_text(x0 + gap * scale + 6, y + 15, one_decimal(gap)))
         words.append(f"{identifier} {one_decimal(gap)}")
     height = top + len(identifiers) * row_h + 4
     label = "Perception gap (difference between parties' current means): " + "; ".join(words)
-    return _svg(width, height, label, "".join(parts))
+    body = f'<path d="{"".join(bars)}" fill="{BRAND}"/>' + "".join(parts)
+    return _svg(width, height, label, body)
 
 
 DISTRIBUTION_WIDTH = 150

@@ -7,8 +7,10 @@ disagree. The number of queries is constant whatever the size of the diagnostic.
 
 import datetime
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from urllib.parse import quote
 
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -20,6 +22,7 @@ from diagnostics.models import Round
 
 TOP = 5
 GAP_CHART_ROWS = 30  # rows of the perception-gap chart per page; an SVG cannot break
+SECTION_CHART_HEIGHT = 640  # px (170 mm) at most per current-versus-target chart
 CHART_WIDTH = 660  # px: the A4 text width (178 mm) less a little air
 
 
@@ -51,6 +54,7 @@ def gather(diagnostic, round_):
             rank=priority_rank.get(value_code.identifier),
             comments=comments.get(value_code.pk, {}),
             agreed_target=targets.get(value_code.identifier),
+            respondents=result["response_counts"],
         )
         for value_code in value_codes
     ]
@@ -66,13 +70,13 @@ def gather(diagnostic, round_):
         "levels": level_key(diagnostic),
         "response_counts": [(p, result["response_counts"].get(p.name, 0)) for p in parties],
         "value_code_count": len(rows),
-        "sections": sections(rows),
+        "sections": sections(rows, parties, threshold, previous_means(previous)),
         "top_priorities": [by_identifier[i] for i in result["priorities"][:TOP]],
         "top_gaps": [by_identifier[i] for i in result["blind_spots"][:TOP]],
         "perception_gap_charts": perception_gap_charts(result),
         "evidence": evidence(rows, result["priorities"]),
         "agreed_targets": [row for row in rows if row["agreed_target"]],
-        "progress": progress_rows(rows, previous, parties) if previous else None,
+        "progress": progress_rows(rows, previous) if previous else None,
         "things_that_matter": result["things_that_matter"],
     }
 
@@ -98,27 +102,43 @@ def level_key(diagnostic):
     ]
 
 
-def cell(mean, n, suppressed):
-    return {"mean": mean, "n": n, "suppressed": suppressed, "css": charts.level_css_class(mean)}
+def cell(mean, n, suppressed, respondents=None):
+    """A heatmap figure. Its n is printed only when it is below the party's `respondents`
+    (someone answered "don't know"): the page states the party counts once."""
+    return {
+        "mean": mean,
+        "n": n,
+        "show_n": n is not None and respondents is not None and n < respondents,
+        "suppressed": suppressed,
+        "css": charts.level_css_class(mean),
+    }
 
 
-def value_code_row(value_code, entry, parties, *, threshold, rank, comments, agreed_target):
+def value_code_row(
+    value_code, entry, parties, *, threshold, rank, comments, agreed_target, respondents
+):
     party_rows = []
     for party in parties:
         figures = entry["parties"][party.name]
+        people = respondents.get(party.name, 0)
         party_rows.append(
             {
                 "party": party,
                 "current": cell(
-                    figures["mean_current"], figures["n_current"], figures["suppressed_current"]
+                    figures["mean_current"],
+                    figures["n_current"],
+                    figures["suppressed_current"],
+                    people,
                 ),
                 "target": cell(
-                    figures["mean_target"], figures["n_target"], figures["suppressed_target"]
+                    figures["mean_target"],
+                    figures["n_target"],
+                    figures["suppressed_target"],
+                    people,
                 ),
                 "gap": figures["gap"],
             }
         )
-    agreed_level = agreed_target["level"] if agreed_target else None
     return {
         "value_code": value_code,
         "identifier": value_code.identifier,
@@ -129,23 +149,6 @@ def value_code_row(value_code, entry, parties, *, threshold, rank, comments, agr
         "overall_target": cell(entry["overall"]["mean_target"], None, False),
         "parties": party_rows,
         "rank": rank,
-        # One chart per Value Code: current to target and, at the right, how today's answers
-        # spread over the levels. WeasyPrint lays SVG text out letter by letter, so the
-        # legend is stated once per section instead of on every chart.
-        "dumbbell": as_image(
-            charts.dumbbell_svg(
-                entry,
-                parties,
-                agreed_level=agreed_level,
-                width=CHART_WIDTH,
-                threshold=threshold,
-                legend=False,
-                distributions={
-                    party.name: entry["parties"][party.name]["current_distribution"]
-                    for party in parties
-                },
-            )
-        ),
         "comments": [
             (party.name, comments[party.name]) for party in parties if party.name in comments
         ],
@@ -170,15 +173,53 @@ def as_image(svg):
     )
 
 
-def sections(rows):
-    """Rows grouped by section, in the diagnostic's order of first appearance."""
+def sections(rows, parties, threshold, previous=None):
+    """Rows grouped by section, in the diagnostic's order of first appearance, each with its
+    current-versus-target charts: as many as it takes for no chart to outgrow a page."""
+    per_chart = max(
+        1, (SECTION_CHART_HEIGHT - charts.SECTION_TOP) // charts.section_group_height(len(parties))
+    )
     grouped = {}
     for row in rows:
         grouped.setdefault(row["section"], []).append(row)
     return [
-        {"name": name, "anchor": f"section-{i}", "rows": section_rows}
+        {
+            "name": name,
+            "anchor": f"section-{i}",
+            "rows": section_rows,
+            "charts": [
+                section_chart(section_rows[start : start + per_chart], parties, threshold, previous)
+                for start in range(0, len(section_rows), per_chart)
+            ],
+        }
         for i, (name, section_rows) in enumerate(grouped.items(), 1)
     ]
+
+
+def previous_means(previous):
+    """{identifier: {party name: current mean}} of the previous round, or None."""
+    if previous is None:
+        return None
+    return {
+        vc["identifier"]: {name: f["mean_current"] for name, f in vc["parties"].items()}
+        for vc in previous["value_codes"]
+    }
+
+
+def section_chart(rows, parties, threshold, previous=None):
+    agreed = {
+        row["identifier"]: row["agreed_target"]["level"] for row in rows if row["agreed_target"]
+    }
+    return as_image(
+        charts.section_svg(
+            [row["entry"] for row in rows],
+            parties,
+            agreed_levels=agreed,
+            previous=previous,
+            width=CHART_WIDTH,
+            threshold=threshold,
+        )
+    )
 
 
 def perception_gap_charts(result):
@@ -201,11 +242,14 @@ def evidence(rows, priorities):
 
 
 def _change(now, before):
-    # A difference of two published (rounded) figures, so readers can check it by hand.
-    return None if now is None or before is None else round(now - before, 4)
+    """The difference of the two figures as printed (one decimal, like `floatformat`), so
+    readers can check it by hand and 2.44 against 2.36 does not read as "+0.1"."""
+    if now is None or before is None:
+        return None
+    return float(Decimal(floatformat(now, 1)) - Decimal(floatformat(before, 1)))
 
 
-def progress_rows(rows, previous, parties):
+def progress_rows(rows, previous):
     """Current means now and in the previous round, per Value Code that both rounds rated."""
     before = {vc["identifier"]: vc for vc in previous["value_codes"]}
     result = []
@@ -221,13 +265,6 @@ def progress_rows(rows, previous, parties):
                 "before": cell(old_current, None, False),
                 "now": cell(now_current, None, False),
                 "change": _change(now_current, old_current),
-                "parties": [
-                    {
-                        "before": old["parties"].get(p.name, {}).get("mean_current"),
-                        "now": row["entry"]["parties"][p.name]["mean_current"],
-                    }
-                    for p in parties
-                ],
             }
         )
     return result

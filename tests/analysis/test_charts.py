@@ -6,10 +6,13 @@ from django.utils.safestring import SafeString
 
 from diagnostics.charts import (
     LEVEL_COLOURS,
+    SECTION_TOP,
     distribution_svg,
     dumbbell_svg,
     level_css_class,
     perception_gap_svg,
+    section_group_height,
+    section_svg,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -156,21 +159,55 @@ def test_charts_stay_small_and_flat():
         assert not re.search(r"<(script|filter|foreignObject|image)", svg)
 
 
-def test_print_dumbbell_adds_each_partys_distribution_and_can_leave_the_legend_out():
-    value_code = entry(A=figures(2, 3), B=figures(2, 3, suppressed_current=True))
-    parties = [party("A"), party("B")]
-    screen = parse(dumbbell_svg(value_code, parties))
-    assert any("current" in text and "target" in text for text in texts(screen))
-    printed = parse(
-        dumbbell_svg(
-            value_code,
+def test_section_chart_labels_each_value_code_and_puts_figures_and_distributions_in_its_label():
+    parties = [party("A", "#112233"), party("B", "#445566")]
+    value_codes = [
+        entry("Trust", A={**figures(2, 3), "current_distribution": [0, 4, 0, 1, 0]},
+              B={**figures(None, None, suppressed_current=True, suppressed_target=True),
+                 "current_distribution": None}),
+        entry("Speed", A={**figures(3, 4), "current_distribution": [0, 0, 5, 0, 0]},
+              B={**figures(2.5, 3.5), "current_distribution": [0, 2, 2, 0, 0]}),
+    ]  # fmt: skip
+    root = parse(
+        section_svg(
+            value_codes,
             parties,
+            agreed_levels={"Speed": 4},
+            previous={"Trust": {"A": 1.5}},
             threshold=3,
-            legend=False,
-            distributions={"A": [0, 4, 0, 1, 0], "B": None},
         )
     )
-    assert not any("○" in text for text in texts(printed))
-    assert {"4", "1", "fewer than 3"} <= set(texts(printed))
-    assert "A answers by level: level 1: 0, level 2: 4" in printed.get("aria-label")
-    assert int(printed.get("height")) < int(screen.get("height"))  # no room kept for a legend
+    assert {"Trust", "Speed", "fewer than 3"} <= set(texts(root))
+    label = root.get("aria-label")
+    assert (
+        "Trust: A current 2.0 (previous round 1.5), target 3.0, answers by level: level 1: 0"
+        in label
+    )
+    assert "B current –, target –, fewer than 3" in label
+    assert "Speed: " in label and "agreed target 4" in label
+
+
+def test_section_chart_draws_each_style_once_whatever_the_number_of_value_codes():
+    parties = [party("A"), party("B"), party("C")]
+
+    def chart(count):
+        value_codes = [
+            entry(f"VC {i}", **{p.name: {**figures(2, 4), "current_distribution": [1, 2, 3, 2, 1]}
+                                for p in parties})
+            for i in range(count)
+        ]  # fmt: skip
+        root = parse(section_svg(value_codes, parties, agreed_levels={"VC 0": 4}))
+        return [el for el in root.iter() if el.tag not in (f"{SVG}svg", f"{SVG}title")]
+
+    few, many = chart(2), chart(12)
+    shapes = [el for el in many if el.tag != f"{SVG}text"]
+    assert len(shapes) == len([el for el in few if el.tag != f"{SVG}text"])
+    # One text per Value Code; the rest (level numbers, heading) does not grow.
+    assert len(many) - len(few) == 10
+    assert any(el.get("fill") == "#123456" for el in shapes)
+
+
+def test_section_chart_height_grows_with_parties_so_callers_can_keep_it_on_a_page():
+    one = parse(section_svg([entry("X", A=figures(2, 3))], [party("A")]))
+    assert int(one.get("height")) == SECTION_TOP + section_group_height(1)
+    assert section_group_height(6) > section_group_height(3)

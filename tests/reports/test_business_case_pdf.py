@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -173,9 +175,7 @@ def test_a_round_without_ratings_still_gives_a_readable_report():
 
 
 @pytest.mark.django_db
-def test_each_value_code_has_one_vector_chart_labelled_with_its_figures_and_distribution(
-    shared_data,
-):
+def test_each_section_has_vector_charts_naming_every_value_code_with_its_figures(shared_data):
     import re
     from urllib.parse import unquote
 
@@ -184,8 +184,40 @@ def test_each_value_code_has_one_vector_chart_labelled_with_its_figures_and_dist
     context = business_case.gather(diagnostic, round_)
     html = business_case.to_html(context)
     charts = re.findall(r'<div class="chart"><img class="svg" src="([^"]+)" alt="([^"]+)"', html)
-    assert len(charts) == context["value_code_count"]
+    assert len(charts) == sum(len(section["charts"]) for section in context["sections"])
+    alts = " ".join(alt for _, alt in charts)
+    for section in context["sections"]:
+        for row in section["rows"]:
+            assert f"{row['identifier']}: " in alts
     src, alt = charts[0]
     assert src.startswith("data:image/svg+xml") and "#" not in src  # no fragment in browsers
     assert unquote(src.split(",", 1)[1]).startswith("<svg")
     assert "current" in alt and "target" in alt and "answers by level" in alt
+
+
+@pytest.mark.django_db
+def test_a_long_section_is_cut_into_charts_that_each_fit_a_page():
+    diagnostic = DiagnosticFactory()
+    parties = [PartyFactory(diagnostic=diagnostic, name=f"P{i}") for i in range(6)]
+    for i in range(40):
+        DiagnosticValueCodeFactory(diagnostic=diagnostic, section="Long", identifier=f"VC {i:02d}")
+    round_ = RoundFactory(diagnostic=diagnostic)
+    (section,) = business_case.sections(
+        business_case.gather(diagnostic, round_)["sections"][0]["rows"], parties, 3
+    )
+    heights = [
+        int(re.search(r'height="(\d+)"', str(chart)).group(1)) for chart in section["charts"]
+    ]
+    assert len(heights) > 1 and max(heights) <= business_case.SECTION_CHART_HEIGHT
+
+
+def test_a_heatmap_figure_shows_its_n_only_when_someone_answered_dont_know():
+    assert business_case.cell(2.5, 7, False, respondents=8)["show_n"]
+    assert not business_case.cell(2.5, 8, False, respondents=8)["show_n"]
+    assert not business_case.cell(None, None, False)["show_n"]
+
+
+def test_progress_is_the_difference_of_the_printed_figures():
+    assert business_case._change(2.44, 2.36) == 0.0  # 2.4 and 2.4, not "+0.1"
+    assert business_case._change(2.46, 2.34) == pytest.approx(0.2)  # 2.5 - 2.3
+    assert business_case._change(None, 2.0) is None
