@@ -21,6 +21,7 @@ from diagnostics import charts
 from diagnostics.models import Round
 
 TOP = 5
+TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
 GAP_CHART_ROWS = 30  # rows of the perception-gap chart per page; an SVG cannot break
 SECTION_CHART_HEIGHT = 640  # px (170 mm) at most per current-versus-target chart
 CHART_WIDTH = 660  # px: the A4 text width (178 mm) less a little air
@@ -59,6 +60,9 @@ def gather(diagnostic, round_):
         for value_code in value_codes
     ]
     by_identifier = {row["identifier"]: row for row in rows}
+    progress = progress_rows(rows, previous) if previous else None
+    for change in progress or []:  # the heatmap's overall current shows its change too
+        by_identifier[change["identifier"]]["overall_current"]["change"] = change["change"]
     return {
         "diagnostic": diagnostic,
         "round": round_,
@@ -76,7 +80,8 @@ def gather(diagnostic, round_):
         "perception_gap_charts": perception_gap_charts(result),
         "evidence": evidence(rows, result["priorities"]),
         "agreed_targets": [row for row in rows if row["agreed_target"]],
-        "progress": progress_rows(rows, previous) if previous else None,
+        "progress": progress,
+        "progress_highlights": progress_highlights(progress) if progress else None,
         "things_that_matter": result["things_that_matter"],
     }
 
@@ -109,6 +114,7 @@ def cell(mean, n, suppressed, respondents=None):
         "mean": mean,
         "n": n,
         "show_n": n is not None and respondents is not None and n < respondents,
+        "change": None,  # since the previous round, set on overall figures by `gather`
         "suppressed": suppressed,
         "css": charts.level_css_class(mean),
     }
@@ -268,6 +274,20 @@ def progress_rows(rows, previous):
             }
         )
     return result
+
+
+def progress_highlights(progress, limit=TOP_MOVES):
+    """How many Value Codes moved up, down or not at all, and the largest moves each way."""
+    moved = [row for row in progress if row["change"] is not None]
+    improved = sorted((r for r in moved if r["change"] > 0), key=lambda r: -r["change"])
+    declined = sorted((r for r in moved if r["change"] < 0), key=lambda r: r["change"])
+    return {
+        "improved": improved[:limit],
+        "declined": declined[:limit],
+        "improved_count": len(improved),
+        "declined_count": len(declined),
+        "unchanged_count": len(moved) - len(improved) - len(declined),
+    }
 
 
 def to_html(context):

@@ -159,8 +159,10 @@ def test_a_later_round_reports_progress_against_the_previous_one(shared_data):
     context = business_case.gather(diagnostic, second)
     assert context["previous_round"] == first
     assert context["progress"] and all(row["change"] is not None for row in context["progress"])
+    heatmap_rows = [row for section in context["sections"] for row in section["rows"]]
+    assert all(row["overall_current"]["change"] is not None for row in heatmap_rows)
     text = pdf_text(html_to_pdf(business_case.to_html(context)))
-    assert "Progress since round 1" in text
+    assert "Progress since round 1" in text and "Largest improvements" in text
 
 
 @pytest.mark.django_db
@@ -215,6 +217,18 @@ def test_a_heatmap_figure_shows_its_n_only_when_someone_answered_dont_know():
     assert business_case.cell(2.5, 7, False, respondents=8)["show_n"]
     assert not business_case.cell(2.5, 8, False, respondents=8)["show_n"]
     assert not business_case.cell(None, None, False)["show_n"]
+
+
+def test_progress_lists_the_largest_moves_each_way_and_counts_the_rest():
+    def row(identifier, change):
+        return {"identifier": identifier, "change": change}
+
+    progress = [row("A", 0.2), row("B", -0.5), row("C", 0.0), row("D", 0.9), row("E", None)]
+    highlights = business_case.progress_highlights(progress, limit=1)
+    assert [r["identifier"] for r in highlights["improved"]] == ["D"]
+    assert [r["identifier"] for r in highlights["declined"]] == ["B"]
+    assert (highlights["improved_count"], highlights["declined_count"]) == (2, 1)
+    assert highlights["unchanged_count"] == 1  # E has no figure in one of the rounds
 
 
 def test_progress_is_the_difference_of_the_printed_figures():
