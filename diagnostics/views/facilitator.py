@@ -7,7 +7,6 @@ the diagnostic write; sponsors read the overview.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from .. import forms, invitations, services
 from ..models import DiagnosticMember
 from ..progress import diagnostic_progress
 from ..selectors import get_diagnostic_for, member_role, visible_diagnostics
-from .hub import READERS, back_to, facilitated, form_errors_from, hub_page, perform
+from .hub import READERS, back_to, facilitated, hub_page, perform, submitted
 
 # --- list, create, overview ---------------------------------------------------------------------
 
@@ -32,16 +31,14 @@ def diagnostic_list(request):
 @facilitator_required
 def diagnostic_create(request):
     form = forms.DiagnosticCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            diagnostic = services.create_diagnostic(
-                created_by=request.user, **form.service_arguments()
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"{diagnostic.name} is open for round 1. Invite people next.")
-            return redirect(diagnostic.get_absolute_url())
+    saved, diagnostic = submitted(
+        request,
+        form,
+        lambda _: services.create_diagnostic(created_by=request.user, **form.service_arguments()),
+    )
+    if saved:
+        messages.success(request, f"{diagnostic.name} is open for round 1. Invite people next.")
+        return redirect(diagnostic.get_absolute_url())
     return render(request, "diagnostics/diagnostic_form.html", {"form": form})
 
 
@@ -83,14 +80,12 @@ def diagnostic_edit(request, slug):
             "anonymity_threshold": diagnostic.anonymity_threshold,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_diagnostic(diagnostic=diagnostic, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(diagnostic.get_absolute_url())
+    saved, _ = submitted(
+        request, form, lambda data: services.update_diagnostic(diagnostic=diagnostic, **data)
+    )
+    if saved:
+        messages.success(request, "Saved.")
+        return redirect(diagnostic.get_absolute_url())
     return hub_page(request, "diagnostic_edit.html", diagnostic, "overview", form=form)
 
 
@@ -151,14 +146,14 @@ def round_open(request, slug):
 def things(request, slug):
     diagnostic = facilitated(request, slug)
     form = forms.ThingThatMattersForm(request.POST or None, diagnostic=diagnostic)
-    if request.method == "POST" and form.is_valid():
-        try:
-            thing = services.create_thing_that_matters(diagnostic=diagnostic, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"“{thing.title}” recorded.")
-            return back_to(slug, "things")
+    saved, thing = submitted(
+        request,
+        form,
+        lambda data: services.create_thing_that_matters(diagnostic=diagnostic, **data),
+    )
+    if saved:
+        messages.success(request, f"“{thing.title}” recorded.")
+        return back_to(slug, "things")
     thing_list = diagnostic.things_that_matter.prefetch_related("parties", "value_codes")
     return hub_page(request, "things.html", diagnostic, "things", form=form, things=thing_list)
 
@@ -172,14 +167,12 @@ def thing_edit(request, slug, thing_id):
         diagnostic=diagnostic,
         initial=forms.ThingThatMattersForm.initial_for(thing),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_thing_that_matters(thing=thing, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return back_to(slug, "things")
+    saved, _ = submitted(
+        request, form, lambda data: services.update_thing_that_matters(thing=thing, **data)
+    )
+    if saved:
+        messages.success(request, "Saved.")
+        return back_to(slug, "things")
     return hub_page(request, "thing_edit.html", diagnostic, "things", form=form, thing=thing)
 
 
@@ -200,16 +193,16 @@ def thing_delete(request, slug, thing_id):
 def value_codes(request, slug):
     diagnostic = facilitated(request, slug)
     form = forms.AddValueCodesForm(request.POST or None, diagnostic=diagnostic)
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = services.add_value_codes(
-                diagnostic=diagnostic, value_codes=form.cleaned_data["value_codes"]
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"Added {len(added)} Value Codes.")
-            return back_to(slug, "value_codes")
+    saved, added = submitted(
+        request,
+        form,
+        lambda data: services.add_value_codes(
+            diagnostic=diagnostic, value_codes=data["value_codes"]
+        ),
+    )
+    if saved:
+        messages.success(request, f"Added {len(added)} Value Codes.")
+        return back_to(slug, "value_codes")
     return hub_page(
         request,
         "value_codes.html",
@@ -225,14 +218,12 @@ def value_code_edit(request, slug, code_id):
     diagnostic = facilitated(request, slug)
     code = get_object_or_404(diagnostic.value_codes, pk=code_id)
     form = forms.ValueCodeForm(request.POST or None, instance=code)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_value_code(value_code=code, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"{code.identifier} saved (the library is unchanged).")
-            return back_to(slug, "value_codes")
+    saved, _ = submitted(
+        request, form, lambda data: services.update_value_code(value_code=code, **data)
+    )
+    if saved:
+        messages.success(request, f"{code.identifier} saved (the library is unchanged).")
+        return back_to(slug, "value_codes")
     return hub_page(
         request, "value_code_edit.html", diagnostic, "value_codes", form=form, code=code
     )
@@ -268,14 +259,12 @@ def value_code_remove(request, slug, code_id):
 def members(request, slug):
     diagnostic = facilitated(request, slug)
     form = forms.MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.add_member(diagnostic=diagnostic, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"{member.user.username} added as {member.role}.")
-            return back_to(slug, "members")
+    saved, member = submitted(
+        request, form, lambda data: services.add_member(diagnostic=diagnostic, **data)
+    )
+    if saved:
+        messages.success(request, f"{member.user.username} added as {member.role}.")
+        return back_to(slug, "members")
     memberships = diagnostic.memberships.select_related("user").order_by("role", "user__username")
     return hub_page(
         request, "members.html", diagnostic, "members", form=form, memberships=memberships

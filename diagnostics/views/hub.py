@@ -31,6 +31,19 @@ def form_errors_from(form, error):
         form.add_error(None, error)
 
 
+def submitted(request, form, write):
+    """(True, what `write(form.cleaned_data)` returned) for a valid POSTed form whose service
+    write succeeded; else (False, None), with the service's ValidationError on the form so the
+    page re-renders with it and loses nothing."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        return True, write(form.cleaned_data)
+    except ValidationError as error:
+        form_errors_from(form, error)
+        return False, None
+
+
 def message_errors(request, error):
     for message in error.messages:
         messages.error(request, message)

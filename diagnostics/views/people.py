@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from .. import forms, invitations, services
 from ..links import absolute, open_link_url, participant_url
 from ..progress import current_round, participant_progress
-from .hub import back_to, facilitated, form_errors_from, hub_page
+from .hub import back_to, facilitated, hub_page, submitted
 
 # --- parties ---------------------------------------------------------------------------------
 
@@ -18,14 +17,12 @@ from .hub import back_to, facilitated, form_errors_from, hub_page
 def parties(request, slug):
     diagnostic = facilitated(request, slug)
     form = forms.PartyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            party = services.add_party(diagnostic=diagnostic, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"{party.name} added.")
-            return back_to(slug, "parties")
+    saved, party = submitted(
+        request, form, lambda data: services.add_party(diagnostic=diagnostic, **data)
+    )
+    if saved:
+        messages.success(request, f"{party.name} added.")
+        return back_to(slug, "parties")
     party_list = [
         (party, absolute(open_link_url(party), request)) for party in diagnostic.parties.all()
     ]
@@ -41,14 +38,10 @@ def party_edit(request, slug, party_id):
     form = forms.PartyForm(
         request.POST or None, initial={"name": party.name, "colour": party.colour}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_party(party=party, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return back_to(slug, "parties")
+    saved, _ = submitted(request, form, lambda data: services.update_party(party=party, **data))
+    if saved:
+        messages.success(request, "Saved.")
+        return back_to(slug, "parties")
     return hub_page(request, "party_edit.html", diagnostic, "parties", form=form, party=party)
 
 
@@ -75,22 +68,20 @@ def participants(request, slug):
     form = forms.ParticipantsForm(
         request.POST or None, request.FILES or None, diagnostic=diagnostic
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = invitations.add_participants(
-                diagnostic=diagnostic,
-                party=form.cleaned_data["party"],
-                people=form.cleaned_data["people_list"],
-                send_invitations=form.cleaned_data["send_invitations"],
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            emailed = (
-                sum(1 for p in added if p.email) if form.cleaned_data["send_invitations"] else 0
-            )
-            messages.success(request, f"Added {len(added)} people; {emailed} invited by e-mail.")
-            return back_to(slug, "participants")
+    saved, added = submitted(
+        request,
+        form,
+        lambda data: invitations.add_participants(
+            diagnostic=diagnostic,
+            party=data["party"],
+            people=data["people_list"],
+            send_invitations=data["send_invitations"],
+        ),
+    )
+    if saved:
+        emailed = sum(1 for p in added if p.email) if form.cleaned_data["send_invitations"] else 0
+        messages.success(request, f"Added {len(added)} people; {emailed} invited by e-mail.")
+        return back_to(slug, "participants")
     round = current_round(diagnostic)
     people = list(participant_progress(diagnostic=diagnostic, round=round)) if round else []
     revoked = diagnostic.participants.filter(revoked_at__isnull=False).select_related("party")
