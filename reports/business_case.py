@@ -51,7 +51,6 @@ def gather(diagnostic, round_):
             value_code,
             entries[value_code.identifier],
             parties,
-            threshold=threshold,
             rank=priority_rank.get(value_code.identifier),
             comments=comments.get(value_code.pk, {}),
             agreed_target=targets.get(value_code.identifier),
@@ -120,9 +119,7 @@ def cell(mean, n, suppressed, respondents=None):
     }
 
 
-def value_code_row(
-    value_code, entry, parties, *, threshold, rank, comments, agreed_target, respondents
-):
+def value_code_row(value_code, entry, parties, *, rank, comments, agreed_target, respondents):
     party_rows = []
     for party in parties:
         figures = entry["parties"][party.name]
