@@ -207,14 +207,11 @@ def section_svg(
     lines, hollow, solid = ([[] for _ in parties] for _ in range(3))  # by party
     agreed_marks, earlier, texts, words = [], [], [], []
 
-    r, k = radius, radius * 0.5523  # four cubic Béziers; WeasyPrint cuts an arc into dozens
-
-    def circle(cx, cy):
-        return (
-            f"M{cx + r:g},{cy:g}c0,{k:g} {k - r:g},{r:g} {-r:g},{r:g}"
-            f"c{-k:g},0 {-r:g},{k - r:g} {-r:g},{-r:g}c0,{-k:g} {r - k:g},{-r:g} {r:g},{-r:g}"
-            f"c{k:g},0 {r:g},{r - k:g} {r:g},{r:g}z"
-        )
+    def dot(cx, cy):
+        # A zero-length line with round caps is a disc the size of the stroke width (SVG and
+        # PDF both say so): 2 numbers per circle instead of the 26 of four Béziers, for
+        # WeasyPrint parses and writes every number in Python (an arc even becomes dozens).
+        return f"M{cx:g},{cy:g}h0"
 
     for i, entry in enumerate(value_codes):
         y0 = top + i * group_h + group_gap / 2
@@ -229,9 +226,9 @@ def section_svg(
             if current is not None and target is not None:
                 lines[j].append(f"M{x(current):g},{y:g}H{x(target):g}")
             if current is not None:
-                hollow[j].append(circle(x(current), y))
+                hollow[j].append(dot(x(current), y))
             if target is not None:
-                solid[j].append(circle(x(target), y))
+                solid[j].append(dot(x(target), y))
             before = previous.get(entry["identifier"], {}).get(party.name)
             if before is not None:
                 earlier.append(f"M{x(before):g},{y - 4:g}l4,4l-4,4l-4,-4z")
@@ -275,6 +272,8 @@ def section_svg(
         if data:
             parts.append(f'<path d="{"".join(data)}" {style}/>')
 
+    dots = 'fill="none" stroke-linecap="round"'
+
     path(paths["rule"], 'fill="none" stroke="#d0d7de" stroke-width="0.75"')
     path(paths["none"], 'fill="#eeeeee"')
     path(earlier, f'fill="{MUTED}"')
@@ -283,8 +282,10 @@ def section_svg(
     for j, party in enumerate(parties):
         colour = _colour(getattr(party, "colour", None))
         path(lines[j], f'fill="none" stroke="{colour}" stroke-width="2"')
-        path(hollow[j], f'fill="#ffffff" stroke="{colour}" stroke-width="2"')
-        path(solid[j], f'fill="{colour}"')
+        # Open circle: a disc in the party colour, then a white one 2 px smaller inside it.
+        path(hollow[j], f'{dots} stroke="{colour}" stroke-width="{2 * radius + 2:g}"')
+        path(hollow[j], f'{dots} stroke="#ffffff" stroke-width="{2 * radius - 2:g}"')
+        path(solid[j], f'{dots} stroke="{colour}" stroke-width="{2 * radius:g}"')
     path(agreed_marks, f'fill="none" stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 2"')
     label = "Current to target by party, and answers today by level. " + ". ".join(words)
     return _svg(width, height, label, "".join(parts + texts))

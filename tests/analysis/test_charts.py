@@ -204,10 +204,31 @@ def test_section_chart_draws_each_style_once_whatever_the_number_of_value_codes(
     assert len(shapes) == len([el for el in few if el.tag != f"{SVG}text"])
     # One text per Value Code; the rest (level numbers, heading) does not grow.
     assert len(many) - len(few) == 10
-    assert any(el.get("fill") == "#123456" for el in shapes)
+    # Circles are round-capped zero-length lines in the party colour: a disc per mean.
+    dots = [el for el in shapes if el.get("stroke") == "#123456" and "h0" in el.get("d", "")]
+    assert dots and all(el.get("stroke-linecap") == "round" for el in dots)
 
 
 def test_section_chart_height_grows_with_parties_so_callers_can_keep_it_on_a_page():
     one = parse(section_svg([entry("X", A=figures(2, 3))], [party("A")]))
     assert int(one.get("height")) == SECTION_TOP + section_group_height(1)
     assert section_group_height(6) > section_group_height(3)
+
+
+def test_section_chart_puts_the_open_current_disc_left_of_a_higher_target_disc():
+    root = parse(section_svg([entry("X", A=figures(2, 4))], [party("A")]))
+    discs = [el for el in root.iter(f"{SVG}path") if el.get("stroke-linecap") == "round"]
+    # Open circle: party colour, white inside it; then the filled target disc.
+    outer, inner, target = discs
+    assert outer.get("d") == inner.get("d")
+    assert (outer.get("stroke"), inner.get("stroke"), target.get("stroke")) == (
+        "#123456",
+        "#ffffff",
+        "#123456",
+    )
+    assert float(inner.get("stroke-width")) < float(target.get("stroke-width"))
+
+    def x(el):
+        return float(el.get("d")[1:].split(",")[0])
+
+    assert x(outer) < x(target)
