@@ -22,7 +22,7 @@ from diagnostics.models import Round
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
-GAP_CHART_ROWS = 30  # rows of the perception-gap chart per page; an SVG cannot break
+GAP_CHART_ROWS = 20  # the largest perception gaps charted; the rest are summed up in words
 SECTION_CHART_HEIGHT = 640  # px (170 mm) at most per current-versus-target chart
 CHART_WIDTH = 660  # px: the A4 text width (178 mm) less a little air
 
@@ -76,7 +76,7 @@ def gather(diagnostic, round_):
         "sections": sections(rows, parties, threshold, previous_means(previous)),
         "top_priorities": [by_identifier[i] for i in result["priorities"][:TOP]],
         "top_gaps": [by_identifier[i] for i in result["blind_spots"][:TOP]],
-        "perception_gap_charts": perception_gap_charts(result),
+        "perception_gaps": perception_gaps(result),
         "evidence": evidence(rows, result["priorities"]),
         "agreed_targets": [row for row in rows if row["agreed_target"]],
         "progress": progress,
@@ -225,16 +225,22 @@ def section_chart(rows, parties, threshold, previous=None):
     )
 
 
-def perception_gap_charts(result):
-    """The perception-gap chart, cut into page-sized pieces (largest gaps first)."""
+def perception_gaps(result, limit=GAP_CHART_ROWS):
+    """The chart of the largest perception gaps, and how many smaller ones it leaves out.
+
+    Like the dashboard's, the chart stops where the gaps stop mattering: on a 60-code
+    diagnostic its tail was a page of bars under half a level. Every party's figures for
+    the rest are in the section heatmaps.
+    """
     blind_spots = result["blind_spots"]
-    if not blind_spots:
-        return [as_image(charts.perception_gap_svg(result, width=640))]
-    pieces = []
-    for start in range(0, len(blind_spots), GAP_CHART_ROWS):
-        piece = {**result, "blind_spots": blind_spots[start : start + GAP_CHART_ROWS]}
-        pieces.append(as_image(charts.perception_gap_svg(piece, width=640)))
-    return pieces
+    rest = blind_spots[limit:]
+    gaps = {vc["identifier"]: vc["perception_gap_current"] for vc in result["value_codes"]}
+    return {
+        "chart": as_image(charts.perception_gap_svg(result, limit=limit, width=640)),
+        "shown": min(len(blind_spots), limit),
+        "rest": len(rest),
+        "rest_largest": gaps[rest[0]] if rest else None,
+    }
 
 
 def evidence(rows, priorities):

@@ -235,3 +235,18 @@ def test_progress_is_the_difference_of_the_printed_figures():
     assert business_case._change(2.44, 2.36) == 0.0  # 2.4 and 2.4, not "+0.1"
     assert business_case._change(2.46, 2.34) == pytest.approx(0.2)  # 2.5 - 2.3
     assert business_case._change(None, 2.0) is None
+
+
+def test_the_perception_gap_chart_shows_the_largest_gaps_and_sums_up_the_rest():
+    gaps = {"A": 1.5, "B": 0.9, "C": 0.44, "D": 0.2}
+    result = {
+        "value_codes": [{"identifier": k, "perception_gap_current": v} for k, v in gaps.items()],
+        "blind_spots": list(gaps),
+    }
+    summary = business_case.perception_gaps(result, limit=2)
+    alt = re.search(r'alt="([^"]*)"', str(summary["chart"])).group(1)
+    assert "A 1.5" in alt and "B 0.9" in alt and "C" not in alt
+    assert (summary["shown"], summary["rest"], summary["rest_largest"]) == (2, 2, 0.44)
+
+    everything = business_case.perception_gaps(result, limit=10)
+    assert (everything["shown"], everything["rest"], everything["rest_largest"]) == (4, 0, None)
