@@ -60,8 +60,8 @@ def gather(diagnostic, round_):
     ]
     by_identifier = {row["identifier"]: row for row in rows}
     progress = progress_rows(rows, previous) if previous else None
-    for change in progress or []:  # the heatmap's overall current shows its change too
-        by_identifier[change["identifier"]]["overall_current"]["change"] = change["change"]
+    for change in progress or []:  # each Value Code's entry in its section shows it too
+        by_identifier[change["identifier"]]["change"] = change["change"]
     return {
         "diagnostic": diagnostic,
         "round": round_,
@@ -113,7 +113,6 @@ def cell(mean, n, suppressed, respondents=None):
         "mean": mean,
         "n": n,
         "show_n": n is not None and respondents is not None and n < respondents,
-        "change": None,  # since the previous round, set on overall figures by `gather`
         "suppressed": suppressed,
         "css": charts.level_css_class(mean),
     }
@@ -148,8 +147,7 @@ def value_code_row(value_code, entry, parties, *, rank, comments, agreed_target,
         "section": value_code.section,
         "entry": entry,
         "overall": entry["overall"],
-        "overall_current": cell(entry["overall"]["mean_current"], None, False),
-        "overall_target": cell(entry["overall"]["mean_target"], None, False),
+        "change": None,  # of the overall current since the previous round, set by `gather`
         "parties": party_rows,
         "rank": rank,
         "comments": [

@@ -159,10 +159,11 @@ def test_a_later_round_reports_progress_against_the_previous_one(shared_data):
     context = business_case.gather(diagnostic, second)
     assert context["previous_round"] == first
     assert context["progress"] and all(row["change"] is not None for row in context["progress"])
-    heatmap_rows = [row for section in context["sections"] for row in section["rows"]]
-    assert all(row["overall_current"]["change"] is not None for row in heatmap_rows)
+    section_rows = [row for section in context["sections"] for row in section["rows"]]
+    assert all(row["change"] is not None for row in section_rows)
     text = pdf_text(html_to_pdf(business_case.to_html(context)))
     assert "Progress since round 1" in text and "Largest improvements" in text
+    assert re.search(r"all parties: current \d\.\d [\u25b2\u25bc=]", text)  # with its change
 
 
 @pytest.mark.django_db
