@@ -185,8 +185,8 @@ def section_svg(
 
     Built for WeasyPrint's cost model: it lays SVG text out letter by letter and pays per
     element, not per shape. So the rows carry no numbers or party names (the heatmap beside
-    it prints the figures, and the page states the party colours once), and all shapes of one
-    colour are a single <path>: a section of 10 Value Codes is about 30 elements, not 300.
+    it prints the figures; the page states the party colours and what the bars are, once),
+    and all shapes of one colour are a single <path>: 10 Value Codes make about 30 elements.
     `value_codes` are entries of `analyse()["value_codes"]`; `agreed_levels` maps an
     identifier to its agreed target level; `previous` ({identifier: {party name: mean}})
     marks each party's current level in the previous round with a grey diamond.
@@ -266,7 +266,6 @@ def section_svg(
             f'height="{height - top}" fill="{LEVEL_COLOURS[level]}" fill-opacity="0.18"/>'
         )
         texts.append(_text(x(level), top - 7, str(level), anchor="middle", fill=MUTED))
-    texts.append(_text(width - dist_w, top - 7, "answers today by level", fill=MUTED))
 
     def path(data, style):
         if data:
