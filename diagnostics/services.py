@@ -327,6 +327,21 @@ def update_party(*, party, name, colour):
     return party
 
 
+def remove_party(*, party):
+    """Remove a party nobody belongs to yet, such as one added by mistake.
+
+    Once people belong to it, their ratings are evidence filed under it, so it stays (its
+    open link can be switched off instead).
+    """
+    if party.participants.exists():
+        raise ValidationError(
+            f"{party.name} has participants, so it stays in the diagnostic. "
+            "Switch its open link off to stop anyone else joining it."
+        )
+    party.delete()
+    return party
+
+
 @transaction.atomic
 def set_open_link(*, party, enabled, renew=False):
     """Enable or disable the party's open self-registration link; `renew` makes a new one."""

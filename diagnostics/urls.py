@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/rounds/<int:number>/close/", views.round_close, name="round_close"),
     path("<slug:slug>/parties/", people.parties, name="parties"),
     path("<slug:slug>/parties/<int:party_id>/", people.party_edit, name="party_edit"),
+    path("<slug:slug>/parties/<int:party_id>/remove/", people.party_remove, name="party_remove"),
     path(
         "<slug:slug>/parties/<int:party_id>/open-link/",
         people.party_open_link,

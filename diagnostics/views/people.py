@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from .. import forms, invitations, services
 from ..links import absolute, open_link_url, participant_url
 from ..progress import current_round, participant_progress
-from .hub import back_to, facilitated, hub_page, submitted
+from .hub import back_to, facilitated, hub_page, perform, submitted
 
 # --- parties ---------------------------------------------------------------------------------
 
@@ -24,7 +25,8 @@ def parties(request, slug):
         messages.success(request, f"{party.name} added.")
         return back_to(slug, "parties")
     party_list = [
-        (party, absolute(open_link_url(party), request)) for party in diagnostic.parties.all()
+        (party, absolute(open_link_url(party), request))
+        for party in diagnostic.parties.annotate(participant_count=Count("participants"))
     ]
     return hub_page(
         request, "parties.html", diagnostic, "parties", form=form, party_list=party_list
@@ -43,6 +45,20 @@ def party_edit(request, slug, party_id):
         messages.success(request, "Saved.")
         return back_to(slug, "parties")
     return hub_page(request, "party_edit.html", diagnostic, "parties", form=form, party=party)
+
+
+@login_required
+@require_POST
+def party_remove(request, slug, party_id):
+    diagnostic = facilitated(request, slug)
+    party = get_object_or_404(diagnostic.parties, pk=party_id)
+    return perform(
+        request,
+        slug,
+        "parties",
+        lambda: services.remove_party(party=party),
+        f"{party.name} removed from this diagnostic.",
+    )
 
 
 @login_required

@@ -205,3 +205,24 @@ def test_members_are_added_by_username(facilitator_client, diagnostic):
     UserFactory(username="sue")
     facilitator_client.post(url("members", diagnostic), {"identifier": "sue", "role": "sponsor"})
     assert diagnostic.memberships.filter(user__username="sue", role="sponsor").exists()
+
+
+def test_a_facilitator_removes_an_empty_party_but_not_one_with_people(
+    facilitator_client, diagnostic
+):
+    council, contractor = diagnostic.parties.all()
+    Participant.objects.create(diagnostic=diagnostic, party=council, label="Ann")
+    page = facilitator_client.get(url("parties", diagnostic)).content.decode()
+    assert url("party_remove", diagnostic, contractor.pk) in page  # nobody in it yet
+    assert url("party_remove", diagnostic, council.pk) not in page
+    assert "1 participant" in page
+
+    assert facilitator_client.get(url("party_remove", diagnostic, contractor.pk)).status_code == 405
+    response = facilitator_client.post(url("party_remove", diagnostic, council.pk), follow=True)
+    assert b"Council has participants, so it stays" in response.content
+    response = facilitator_client.post(url("party_remove", diagnostic, contractor.pk), follow=True)
+    assert b"Contractor removed from this diagnostic." in response.content
+    assert list(diagnostic.parties.values_list("name", flat=True)) == ["Council"]
+
+    facilitator_client.force_login(MemberFactory(diagnostic=diagnostic, role="sponsor").user)
+    assert facilitator_client.post(url("party_remove", diagnostic, council.pk)).status_code == 404

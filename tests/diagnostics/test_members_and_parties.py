@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from diagnostics import services
-from diagnostics.models import DiagnosticMember
+from diagnostics.models import DiagnosticMember, Participant
 
 from ..factories import UserFactory
 from .builders import make_diagnostic
@@ -56,3 +56,19 @@ def test_the_open_link_is_switched_on_and_renewed():
     services.set_open_link(party=party, enabled=True, renew=True)
     party.refresh_from_db()
     assert party.open_link_enabled and party.open_link_token != token
+
+
+def test_a_party_nobody_belongs_to_can_be_removed():
+    diagnostic = make_diagnostic()
+    extra = services.add_party(diagnostic=diagnostic, name="Typo", colour="#123456")
+    services.remove_party(party=extra)
+    assert list(diagnostic.parties.values_list("name", flat=True)) == ["Council", "Contractor"]
+
+
+def test_a_party_with_participants_stays_and_says_why():
+    diagnostic = make_diagnostic()
+    council = diagnostic.parties.get(name="Council")
+    Participant.objects.create(diagnostic=diagnostic, party=council, label="Ann")
+    with pytest.raises(ValidationError, match="has participants, so it stays"):
+        services.remove_party(party=council)
+    assert diagnostic.parties.filter(pk=council.pk).exists()
