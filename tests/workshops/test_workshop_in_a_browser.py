@@ -1,19 +1,13 @@
 """One presenter page and two phones in headless Chromium: join, rate, and see a reveal."""
 
 import pytest
-from django.urls import reverse
 
 from diagnostics.models import Rating
 from workshops.models import WorkshopSession
 
+from ..browser_helpers import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base_url, facilitator):
-    page.goto(f"{base_url}{reverse('login')}")
-    page.fill("input[name=username]", facilitator.username)
-    page.fill("input[name=password]", "secret-pass-123")
-    page.click("button[type=submit]")
 
 
 def join_on_a_phone(browser, base_url, code, party, name):
