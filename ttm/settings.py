@@ -116,6 +116,9 @@ STATIC_ROOT = os.environ.get("TTM_STATIC_ROOT") or (None if DEBUG else BASE_DIR 
 MEDIA_ROOT = Path(os.environ.get("TTM_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 # "X-Accel-Redirect" behind nginx; empty: Django streams the file itself.
+# Reverse proxies in front of the app that append the client address to X-Forwarded-For.
+# 0 (default): trust REMOTE_ADDR only, since clients can write X-Forwarded-For themselves.
+TTM_TRUSTED_PROXIES = int(os.environ.get("TTM_TRUSTED_PROXIES", "0"))
 TTM_PROTECTED_MEDIA_HEADER = os.environ.get("TTM_PROTECTED_MEDIA_HEADER", "")
 TTM_PROTECTED_MEDIA_PREFIX = os.environ.get("TTM_PROTECTED_MEDIA_PREFIX", "/protected/")
 STORAGES = {

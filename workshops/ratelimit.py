@@ -2,12 +2,25 @@
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 
 def client_ip(request):
-    # REMOTE_ADDR only: X-Forwarded-For is set by clients unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address the outermost of our TTM_TRUSTED_PROXIES saw the request come from.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so that one is the last-but-(n-1) entry; anything left of it was written by the client and
+    proves nothing. Without trusted proxies (or when the header is shorter than the chain,
+    i.e. the request did not come through it), REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR", "unknown")
+    proxies = settings.TTM_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [address for address in chain if address]
+    return chain[-proxies] if len(chain) >= proxies else remote
 
 
 def allow(request, bucket, limit, period=60):

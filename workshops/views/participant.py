@@ -19,9 +19,10 @@ from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
 ATTENDANCE_KEY = "workshop_attendance"
 # Wrong codes are what a guesser produces: few per minute. Joins are generous, because a whole
-# room often shares one public IP on the venue's wifi.
+# room often shares one public IP on the venue's wifi: 200 people joining in the minute the
+# code goes up must all get in.
 WRONG_CODES_PER_MINUTE = getattr(settings, "TTM_WORKSHOP_WRONG_CODES_PER_MINUTE", 10)
-JOINS_PER_MINUTE = getattr(settings, "TTM_WORKSHOP_JOINS_PER_MINUTE", 60)
+JOINS_PER_MINUTE = getattr(settings, "TTM_WORKSHOP_JOINS_PER_MINUTE", 300)
 TOO_MANY = "Too many attempts from this network. Please wait a minute and try again."
 
 
