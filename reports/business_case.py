@@ -226,9 +226,9 @@ def section_chart(rows, parties, threshold, previous=None):
 def perception_gaps(result, limit=GAP_CHART_ROWS):
     """The chart of the largest perception gaps, and how many smaller ones it leaves out.
 
-    Like the dashboard's, the chart stops where the gaps stop mattering: on a 60-code
-    diagnostic its tail was a page of bars under half a level. Every party's figures for
-    the rest are in the section heatmaps.
+    Like the dashboard's, the chart stops at the largest ones: on a 60-code diagnostic the
+    whole list filled a second page with ever smaller bars. Every party's figures for the
+    rest are in the section heatmaps.
     """
     blind_spots = result["blind_spots"]
     rest = blind_spots[limit:]
