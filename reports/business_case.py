@@ -75,6 +75,7 @@ def gather(diagnostic, round_):
         "value_code_count": len(rows),
         "sections": sections(rows, parties, threshold, previous_means(previous)),
         "top_priorities": [by_identifier[i] for i in result["priorities"][:TOP]],
+        "weighted": any(vc["weight"] != 1 for vc in result["value_codes"]),
         "top_gaps": [by_identifier[i] for i in result["blind_spots"][:TOP]],
         "perception_gaps": perception_gaps(result),
         "evidence": evidence(rows, result["priorities"]),

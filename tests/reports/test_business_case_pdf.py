@@ -251,3 +251,19 @@ def test_the_perception_gap_chart_shows_the_largest_gaps_and_sums_up_the_rest():
 
     everything = business_case.perception_gaps(result, limit=10)
     assert (everything["shown"], everything["rest"], everything["rest_largest"]) == (4, 0, None)
+
+
+@pytest.mark.django_db
+def test_the_summary_shows_priority_beside_the_gap_only_when_weights_make_them_differ(
+    shared_data,
+):
+    diagnostic = sample_diagnostic(shared_data)
+    round_ = Round.objects.get(diagnostic=diagnostic)
+
+    def summary():
+        html = business_case.to_html(business_case.gather(diagnostic, round_))
+        return html[html.index('id="summary"') : html.index('id="results"')]
+
+    assert ">Priority</th>" not in summary() and "so the priority is the gap" in summary()
+    diagnostic.value_codes.filter(pk=diagnostic.value_codes.first().pk).update(weight=2)
+    assert ">Priority</th>" in summary() and "so the priority is the gap" not in summary()
