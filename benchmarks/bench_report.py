@@ -10,6 +10,7 @@ import datetime
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -218,7 +219,8 @@ def run():
             lines.append(
                 f"chromium print of the same HTML: {seconds:.2f} s ({size / 1024:.0f} KiB); "
                 f"WeasyPrint layout / chromium = {ratio:.2f}x, best of {PAIRS} each "
-                f"(target <= 1.5x: {verdict}); run by run {pairs[0]:.2f}x to {pairs[-1]:.2f}x; "
+                f"(target <= 1.5x: {verdict}); run by run {pairs[0]:.2f}x to {pairs[-1]:.2f}x, "
+                f"median {statistics.median(pairs):.2f}x; "
                 f"whole WeasyPrint render / chromium = {split['total'] / seconds:.2f}x"
             )
         else:
