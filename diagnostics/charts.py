@@ -110,7 +110,18 @@ def dumbbell_svg(
         colour = _colour(getattr(party, "colour", None))
         y = top + i * row_h + row_h / 2
         parts.append(_text(x0 - 8, y + 4, _clip(party.name, 16), anchor="end"))
-        parts.extend(_dumbbell_parts(x, y, current, target, colour, radius=6, stroke=3))
+        if current is not None and target is not None:
+            parts.append(
+                f'<line x1="{x(current):g}" y1="{y:g}" x2="{x(target):g}" y2="{y:g}" '
+                f'stroke="{colour}" stroke-width="3"/>'
+            )
+        if current is not None:
+            parts.append(
+                f'<circle cx="{x(current):g}" cy="{y:g}" r="6" fill="#ffffff" '
+                f'stroke="{colour}" stroke-width="3"/>'
+            )
+        if target is not None:
+            parts.append(f'<circle cx="{x(target):g}" cy="{y:g}" r="6" fill="{colour}"/>')
         hidden = [
             name
             for name, value in (("current", current), ("target", target))
@@ -149,24 +160,6 @@ def dumbbell_svg(
     parts.append(_text(4, plot_bottom + 16, key, fill=MUTED, extra=' font-size="10"'))
     label = f"{value_code['identifier']}, current to target by party: " + "; ".join(words)
     return _svg(width, height, label, "".join(parts))
-
-
-def _dumbbell_parts(x, y, current, target, colour, *, radius, stroke):
-    """A line from current (open circle) to target (filled circle); `x` maps a level to px."""
-    parts = []
-    if current is not None and target is not None:
-        parts.append(
-            f'<line x1="{x(current):g}" y1="{y:g}" x2="{x(target):g}" y2="{y:g}" '
-            f'stroke="{colour}" stroke-width="{stroke}"/>'
-        )
-    if current is not None:
-        parts.append(
-            f'<circle cx="{x(current):g}" cy="{y:g}" r="{radius}" fill="#ffffff" '
-            f'stroke="{colour}" stroke-width="{stroke}"/>'
-        )
-    if target is not None:
-        parts.append(f'<circle cx="{x(target):g}" cy="{y:g}" r="{radius}" fill="{colour}"/>')
-    return parts
 
 
 SECTION_TOP, SECTION_ROW_HEIGHT, SECTION_GROUP_GAP = 20, 11, 9
