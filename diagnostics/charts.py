@@ -320,29 +320,29 @@ def _distribution_words(counts, threshold):
     )
 
 
-def _distribution_parts(counts, x0, y0, width, height, threshold):
-    """The shapes of a stacked bar of answers by level, its top left corner at (x0, y0)."""
+def _distribution_parts(counts, width, height, threshold):
+    """The shapes of a stacked bar of answers by level, filling a width x height box."""
     if counts is None or not sum(counts):
         text = fewer_than(threshold) if counts is None else "no answers"
         return [
-            f'<rect x="{x0:g}" y="{y0:g}" width="{width}" height="{height}" fill="#eeeeee"/>',
-            _text(x0 + 4, y0 + height / 2 + 4, text, fill=MUTED, extra=' font-size="11"'),
+            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eeeeee"/>',
+            _text(4, height / 2 + 4, text, fill=MUTED, extra=' font-size="11"'),
         ]
     total = sum(counts)
-    parts, x = [], float(x0)
+    parts, x = [], 0.0
     for level, count in zip(LEVELS, counts, strict=True):
         if not count:
             continue
         w = width * count / total
         parts.append(
-            f'<rect x="{x:.2f}" y="{y0:g}" width="{w:.2f}" height="{height}" '
+            f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" '
             f'fill="{LEVEL_COLOURS[level]}"/>'
         )
         if w >= 7 * len(str(count)) + 4:
             parts.append(
                 _text(
                     x + w / 2,
-                    y0 + height / 2 + 4,
+                    height / 2 + 4,
                     str(count),
                     anchor="middle",
                     fill=LEVEL_TEXT_COLOURS[level],
@@ -359,5 +359,5 @@ def distribution_svg(counts, *, width=160, height=18, threshold=None) -> SafeStr
     label = f"Level distribution: {words}" if counts is None or not sum(counts) else words
     label = label[0].upper() + label[1:]
     return _svg(
-        width, height, label, "".join(_distribution_parts(counts, 0, 0, width, height, threshold))
+        width, height, label, "".join(_distribution_parts(counts, width, height, threshold))
     )
