@@ -11,7 +11,7 @@ from django.conf import settings
 from . import factories
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+SAMPLE_DATA = Path(__file__).resolve().parent / "data"
 
 
 def pytest_configure(config):
@@ -86,8 +86,9 @@ def browser(monkeypatch):
 
 
 @pytest.fixture
-def shared_data():
-    return SHARED_DATA
+def sample_data():
+    """The sample files of PRODUCT.md (Value Codes, ratings, expected analysis)."""
+    return SAMPLE_DATA
 
 
 @pytest.fixture

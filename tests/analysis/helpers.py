@@ -9,9 +9,9 @@ from diagnostics.models import DiagnosticValueCode, Participant, Party, Rating, 
 from ..factories import DiagnosticFactory
 
 
-def sample_diagnostic(shared_data, *, threshold=3, slug="sample"):
+def sample_diagnostic(sample_data, *, threshold=3, slug="sample"):
     diagnostic = DiagnosticFactory(slug=slug, anonymity_threshold=threshold)
-    with open(shared_data / "sample-valuecodes.csv", encoding="utf-8-sig") as handle:
+    with open(sample_data / "sample-valuecodes.csv", encoding="utf-8-sig") as handle:
         for position, row in enumerate(csv.DictReader(handle)):
             DiagnosticValueCode.objects.create(
                 diagnostic=diagnostic,
@@ -28,7 +28,7 @@ def sample_diagnostic(shared_data, *, threshold=3, slug="sample"):
     round_ = Round.objects.create(diagnostic=diagnostic, number=1)
     value_codes = {vc.identifier: vc for vc in diagnostic.value_codes.all()}
     participants = {}
-    with open(shared_data / "sample-ratings.csv", encoding="utf-8") as handle:
+    with open(sample_data / "sample-ratings.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             label = row["participant"]
             if label not in participants:

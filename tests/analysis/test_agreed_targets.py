@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def diagnostic(shared_data):
-    return sample_diagnostic(shared_data)
+def diagnostic(sample_data):
+    return sample_diagnostic(sample_data)
 
 
 @pytest.fixture

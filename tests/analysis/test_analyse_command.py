@@ -16,8 +16,8 @@ def run(*args):
     return out.getvalue()
 
 
-def test_analyse_prints_the_json_of_the_contract(shared_data):
-    sample_diagnostic(shared_data)
+def test_analyse_prints_the_json_of_the_contract(sample_data):
+    sample_diagnostic(sample_data)
     result = json.loads(run("sample"))
     assert result["parties"] == ["IT", "Marketing"]
     assert [vc["identifier"] for vc in result["value_codes"]] == [
@@ -30,8 +30,8 @@ def test_analyse_prints_the_json_of_the_contract(shared_data):
     assert result["priorities"][0] == "Self-orientation"
 
 
-def test_analyse_csv_has_one_row_per_value_code_and_party(shared_data):
-    sample_diagnostic(shared_data)
+def test_analyse_csv_has_one_row_per_value_code_and_party(sample_data):
+    sample_diagnostic(sample_data)
     rows = list(csv.DictReader(io.StringIO(run("sample", "--format", "csv"))))
     assert len(rows) == 5 * 2
     marketing_service = next(
@@ -45,8 +45,8 @@ def test_analyse_csv_has_one_row_per_value_code_and_party(shared_data):
     assert [it_reliability[f"current_{n}"] for n in range(1, 6)] == ["0", "1", "1", "3", "0"]
 
 
-def test_analyse_refuses_an_unknown_slug_or_round(shared_data):
-    sample_diagnostic(shared_data)
+def test_analyse_refuses_an_unknown_slug_or_round(sample_data):
+    sample_diagnostic(sample_data)
     with pytest.raises(CommandError, match="No diagnostic"):
         run("nope")
     with pytest.raises(CommandError, match="no round 4"):

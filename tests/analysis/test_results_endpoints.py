@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def diagnostic(shared_data):
-    return sample_diagnostic(shared_data)
+def diagnostic(sample_data):
+    return sample_diagnostic(sample_data)
 
 
 def test_sponsor_of_the_diagnostic_gets_the_analysis_json(client, diagnostic):

@@ -12,8 +12,8 @@ from ..factories import (
 )
 
 
-def sample_value_codes(shared_data):
-    with open(shared_data / "sample-valuecodes.csv", encoding="utf-8-sig", newline="") as f:
+def sample_value_codes(sample_data):
+    with open(sample_data / "sample-valuecodes.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))[1:]
     return [
         {
@@ -27,9 +27,9 @@ def sample_value_codes(shared_data):
     ]
 
 
-def add_value_codes(diagnostic, shared_data, count=None):
+def add_value_codes(diagnostic, sample_data, count=None):
     """The sample Value Codes (realistic text), repeated with new identifiers up to `count`."""
-    samples = sample_value_codes(shared_data)
+    samples = sample_value_codes(sample_data)
     count = count or len(samples)
     return [
         DiagnosticValueCodeFactory(
@@ -46,12 +46,12 @@ def add_value_codes(diagnostic, shared_data, count=None):
 
 
 @pytest.fixture
-def diagnostic(db, shared_data):
+def diagnostic(db, sample_data):
     """Two parties, IT and Marketing; the five sample Value Codes; round 1 open."""
     diagnostic = DiagnosticFactory(name="IT and Marketing", slug="it-marketing")
     PartyFactory(diagnostic=diagnostic, name="IT", position=0)
     PartyFactory(diagnostic=diagnostic, name="Marketing", position=1)
-    add_value_codes(diagnostic, shared_data)
+    add_value_codes(diagnostic, sample_data)
     RoundFactory(diagnostic=diagnostic, number=1)
     return diagnostic
 

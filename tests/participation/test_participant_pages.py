@@ -175,11 +175,11 @@ def test_the_whole_form_refuses_value_codes_of_another_diagnostic(client, partic
     assert not Rating.objects.exists()
 
 
-def _sheet(count, shared_data):
+def _sheet(count, sample_data):
     diagnostic = DiagnosticFactory()
     party = PartyFactory(diagnostic=diagnostic)
     round = RoundFactory(diagnostic=diagnostic)
-    vcs = add_value_codes(diagnostic, shared_data, count)
+    vcs = add_value_codes(diagnostic, sample_data, count)
     person = ParticipantFactory(party=party)
     for vc in vcs[: count // 2]:
         RatingFactory(participant=person, round=round, value_code=vc, comment="Slow replies")
@@ -193,10 +193,10 @@ def _queries(client, method, url, data=None):
     return len(queries)
 
 
-def test_pages_and_saves_cost_the_same_queries_for_3_and_60_value_codes(client, shared_data):
+def test_pages_and_saves_cost_the_same_queries_for_3_and_60_value_codes(client, sample_data):
     counts = []
     for size in (3, 60):
-        person, vcs = _sheet(size, shared_data)
+        person, vcs = _sheet(size, sample_data)
         vc = vcs[-1]
         counts.append(
             (
@@ -209,10 +209,10 @@ def test_pages_and_saves_cost_the_same_queries_for_3_and_60_value_codes(client, 
     assert max(counts[1]) <= 12  # token, Value Code, round, upsert in savepoints, progress
 
 
-def test_the_whole_form_costs_the_same_queries_for_3_and_60_value_codes(client, shared_data):
+def test_the_whole_form_costs_the_same_queries_for_3_and_60_value_codes(client, sample_data):
     counts = []
     for size in (3, 60):
-        person, vcs = _sheet(size, shared_data)
+        person, vcs = _sheet(size, sample_data)
         data = {f"c{vc.pk}": "2" for vc in vcs} | {f"t{vc.pk}": "dk" for vc in vcs}
         with CaptureQueriesContext(connection) as queries:
             client.post(rate_url(person), data)
@@ -220,8 +220,8 @@ def test_the_whole_form_costs_the_same_queries_for_3_and_60_value_codes(client, 
     assert counts[0] == counts[1]
 
 
-def test_rating_page_for_60_value_codes_is_under_100_kb(client, shared_data):
-    person, _vcs = _sheet(60, shared_data)
+def test_rating_page_for_60_value_codes_is_under_100_kb(client, sample_data):
+    person, _vcs = _sheet(60, sample_data)
     response = client.get(rate_url(person))
     assert response.content.count(b"<section class=vc ") == 60
     assert len(response.content) < 100 * 1024, len(response.content)

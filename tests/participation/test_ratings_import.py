@@ -24,9 +24,9 @@ def problems(diagnostic, text, **kwargs):
     return caught.value.messages
 
 
-def test_the_sample_file_imports_every_rating(diagnostic, shared_data):
+def test_the_sample_file_imports_every_rating(diagnostic, sample_data):
     summary = import_ratings(
-        diagnostic=diagnostic, raw=(shared_data / "sample-ratings.csv").read_bytes()
+        diagnostic=diagnostic, raw=(sample_data / "sample-ratings.csv").read_bytes()
     )
     assert (summary.ratings, summary.new_participants, summary.round.number) == (45, 9, 1)
     assert Participant.objects.filter(party__name="Marketing").count() == 4
@@ -37,8 +37,8 @@ def test_the_sample_file_imports_every_rating(diagnostic, shared_data):
     assert commented.comment == "Status site is never read."
 
 
-def test_importing_the_same_file_twice_changes_nothing(diagnostic, shared_data):
-    raw = (shared_data / "sample-ratings.csv").read_bytes()
+def test_importing_the_same_file_twice_changes_nothing(diagnostic, sample_data):
+    raw = (sample_data / "sample-ratings.csv").read_bytes()
     import_ratings(diagnostic=diagnostic, raw=raw)
     summary = import_ratings(diagnostic=diagnostic, raw=raw)
     assert summary.new_participants == 0
@@ -107,15 +107,15 @@ def test_a_closed_round_can_be_named_for_paper_results(diagnostic):
     assert summary.round.number == 1 and Rating.objects.count() == 1
 
 
-def test_import_command_exits_0_and_reports(diagnostic, shared_data, capsys):
-    call_command("import_ratings", "it-marketing", str(shared_data / "sample-ratings.csv"))
+def test_import_command_exits_0_and_reports(diagnostic, sample_data, capsys):
+    call_command("import_ratings", "it-marketing", str(sample_data / "sample-ratings.csv"))
     assert "Imported 45 ratings into round 1" in capsys.readouterr().out
 
 
-def test_import_command_round_option(diagnostic, shared_data):
+def test_import_command_round_option(diagnostic, sample_data):
     diagnostic.rounds.update(closed_at=timezone.now())
     RoundFactory(diagnostic=diagnostic, number=2)
-    path = str(shared_data / "sample-ratings.csv")
+    path = str(sample_data / "sample-ratings.csv")
     call_command("import_ratings", "it-marketing", path, "--round", "1")
     assert set(Rating.objects.values_list("round__number", flat=True)) == {1}
     with pytest.raises(CommandError, match="no round 7"):
@@ -148,10 +148,10 @@ def test_import_command_from_the_command_line_exits_non_zero_with_stderr(
     assert not Rating.objects.exists()
 
 
-def test_facilitators_upload_a_ratings_file(owner_client, diagnostic, shared_data):
+def test_facilitators_upload_a_ratings_file(owner_client, diagnostic, sample_data):
     url = reverse("exports:ratings_import", args=[diagnostic.slug])
     assert owner_client.get(url).status_code == 200
-    with open(shared_data / "sample-ratings.csv", "rb") as upload:
+    with open(sample_data / "sample-ratings.csv", "rb") as upload:
         response = owner_client.post(url, {"file": upload, "round_number": ""}, follow=True)
     assert b"Imported 45 ratings into round 1" in response.content
     assert Rating.objects.count() == 45

@@ -22,8 +22,8 @@ def report_file(report):
     return Path(settings.MEDIA_ROOT) / report.file_path
 
 
-def sample_with_members(shared_data, slug="sample"):
-    diagnostic = sample_diagnostic(shared_data, slug=slug)
+def sample_with_members(sample_data, slug="sample"):
+    diagnostic = sample_diagnostic(sample_data, slug=slug)
     facilitator = MemberFactory(diagnostic=diagnostic).user
     sponsor = MemberFactory(
         diagnostic=diagnostic, user=UserFactory(), role=DiagnosticMember.SPONSOR

@@ -13,8 +13,8 @@ from .helpers import pdf_text, report_file, sample_with_members
 
 
 @pytest.fixture
-def sample(db, shared_data):
-    return sample_with_members(shared_data)
+def sample(db, sample_data):
+    return sample_with_members(sample_data)
 
 
 def _failing(times, exc):
@@ -130,10 +130,10 @@ def test_the_sweep_fails_stuck_renders_and_queues_lost_requests_once_more(
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_business_case_goes_through_a_real_worker(
-    celery_worker, worker_media_root, settings, shared_data
+    celery_worker, worker_media_root, settings, sample_data
 ):
     settings.MEDIA_ROOT = worker_media_root
-    diagnostic, round_, _, _ = sample_with_members(shared_data, slug="worker-case")
+    diagnostic, round_, _, _ = sample_with_members(sample_data, slug="worker-case")
     report = services.request_business_case(diagnostic=diagnostic, round_=round_)
     ready = wait_for(
         lambda: Report.objects.filter(pk=report.pk, status=Report.READY).first(), timeout=120

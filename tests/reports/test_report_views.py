@@ -9,8 +9,8 @@ from .helpers import pdf_text, sample_with_members
 
 
 @pytest.fixture
-def sample(db, shared_data):
-    return sample_with_members(shared_data)
+def sample(db, sample_data):
+    return sample_with_members(sample_data)
 
 
 def _request(client, diagnostic, capture):
@@ -63,9 +63,9 @@ def test_strangers_get_404_everywhere_and_anonymous_users_are_sent_to_log_in(
     assert Report.objects.count() == 1
 
 
-def test_a_report_of_another_diagnostic_is_404_even_for_members(client, sample, shared_data):
+def test_a_report_of_another_diagnostic_is_404_even_for_members(client, sample, sample_data):
     diagnostic, _, facilitator, _ = sample
-    other, other_round, other_facilitator, _ = sample_with_members(shared_data, slug="other")
+    other, other_round, other_facilitator, _ = sample_with_members(sample_data, slug="other")
     report = Report.objects.create(diagnostic=other, round=other_round)
     client.force_login(facilitator)
     url = reverse("reports:download", args=[diagnostic.slug, report.pk])

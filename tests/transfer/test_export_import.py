@@ -20,8 +20,8 @@ def analyse_json(slug, *args):
 
 
 @pytest.fixture
-def rich_diagnostic(shared_data):
-    diagnostic = sample_diagnostic(shared_data)
+def rich_diagnostic(sample_data):
+    diagnostic = sample_diagnostic(sample_data)
     MemberFactory(diagnostic=diagnostic, user__username="fran")
     MemberFactory(diagnostic=diagnostic, user__username="sue", role=DiagnosticMember.SPONSOR)
     thing = ThingThatMatters.objects.create(

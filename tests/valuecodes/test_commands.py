@@ -42,11 +42,11 @@ def library_table(library):
     ]
 
 
-def test_import_creates_the_library_and_reports_counts(shared_data):
+def test_import_creates_the_library_and_reports_counts(sample_data):
     out = io.StringIO()
     call_command(
         "import_valuecodes",
-        str(shared_data / "sample-valuecodes.csv"),
+        str(sample_data / "sample-valuecodes.csv"),
         library="Sample",
         stdout=out,
     )
@@ -100,9 +100,9 @@ def test_import_of_a_missing_file_fails_clearly(tmp_path):
     assert "There is no file at" in result.stderr
 
 
-def test_import_needs_a_library_name(shared_data):
+def test_import_needs_a_library_name(sample_data):
     with pytest.raises(CommandError):
-        call_command("import_valuecodes", str(shared_data / "sample-valuecodes.csv"))
+        call_command("import_valuecodes", str(sample_data / "sample-valuecodes.csv"))
 
 
 def test_export_of_an_unknown_library_fails_clearly(tmp_path):
@@ -118,16 +118,16 @@ def test_export_needs_a_csv_or_xlsx_suffix(tmp_path):
     assert "is not a .csv or .xlsx file" in result.stderr
 
 
-def test_sample_csv_export_is_byte_for_byte_the_sample(shared_data, tmp_path):
-    sample = shared_data / "sample-valuecodes.csv"
+def test_sample_csv_export_is_byte_for_byte_the_sample(sample_data, tmp_path):
+    sample = sample_data / "sample-valuecodes.csv"
     call_command("import_valuecodes", str(sample), library="Sample")
     call_command("export_valuecodes", library="Sample", output=str(tmp_path / "out.csv"))
     assert (tmp_path / "out.csv").read_bytes() == sample.read_bytes()
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_export_then_import_is_lossless(shared_data, tmp_path, suffix):
-    call_command("import_valuecodes", str(shared_data / "sample-valuecodes.csv"), library="A")
+def test_export_then_import_is_lossless(sample_data, tmp_path, suffix):
+    call_command("import_valuecodes", str(sample_data / "sample-valuecodes.csv"), library="A")
     original = Library.objects.get(name="A")
     # Awkward content: order not alphabetical, non-ASCII, commas, newlines, formula-like text.
     extra = SectionFactory(library=original, name="Ärger, Ängste", position=1)

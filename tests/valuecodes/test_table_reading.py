@@ -14,8 +14,8 @@ def messages_for(content, filename="table.csv"):
     return caught.value.messages
 
 
-def test_sample_table_reads_five_value_codes_in_file_order(shared_data):
-    content = (shared_data / "sample-valuecodes.csv").read_bytes()
+def test_sample_table_reads_five_value_codes_in_file_order(sample_data):
+    content = (sample_data / "sample-valuecodes.csv").read_bytes()
     rows = read_table(content, "sample-valuecodes.csv")
     assert [r.identifier for r in rows][:2] == ["Reliability", "Credibility"]
     assert len(rows) == 5
