@@ -18,6 +18,7 @@ from valuecodes.models import LEVELS
 from .models import AgreedTarget, Rating, Round
 
 DECIMALS = 4
+DISAGREEMENT = 0.5  # a perception gap of at least this many levels is a disagreement
 
 
 class NoRound(Exception):
@@ -221,11 +222,56 @@ def _rounded(node):
     return node
 
 
+def previous_round_of(round_):
+    """The highest-numbered earlier round of the same diagnostic, or None."""
+    return (
+        Round.objects.filter(diagnostic_id=round_.diagnostic_id, number__lt=round_.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def round_figures(round_, parties, value_codes, threshold, value_code_ids=None):
+    """Unrounded figures of every Value Code in one round, in the given order."""
+    distributions = level_distributions(round_, value_code_ids)
+    agreed = agreed_targets(round_, value_code_ids)
+    return [
+        value_code_figures(vc, parties, distributions, threshold, agreed.get(vc.pk))
+        for vc in value_codes
+    ]
+
+
+def change_since(now, before, since_round):
+    """The `change` entry of one Value Code: later minus earlier unrounded means (PRODUCT.md 4).
+
+    Null where either mean is null (not given, or suppressed).
+    """
+    parties = {
+        name: {
+            key: _difference(figures[f"mean_{key}"], before["parties"][name][f"mean_{key}"])
+            for key in ("current", "target")
+        }
+        for name, figures in now["parties"].items()
+    }
+    return {
+        "since_round": since_round,
+        **{
+            f"overall_{key}": _difference(
+                now["overall"][f"mean_{key}"], before["overall"][f"mean_{key}"]
+            )
+            for key in ("current", "target")
+        },
+        "parties": parties,
+    }
+
+
 def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     """The analysis of one round, shaped exactly as the `analyse` JSON of PRODUCT.md 6.
 
-    `value_code_ids` limits the work to some Value Codes (the workshop reveals one at a time);
-    rankings and Things That Matter then cover only those.
+    Each Value Code's `change` since the previous round is computed here, once, from unrounded
+    means; every surface shows it rounded from this value. `value_code_ids` limits the work to
+    some Value Codes (the workshop reveals one at a time); rankings and Things That Matter then
+    cover only those.
     """
     round_ = resolve_round(diagnostic, round_number)
     threshold = diagnostic.anonymity_threshold
@@ -233,12 +279,16 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     value_codes = diagnostic.value_codes.order_by("position", "id")
     if value_code_ids is not None:
         value_codes = value_codes.filter(pk__in=value_code_ids)
-    distributions = level_distributions(round_, value_code_ids)
-    agreed = agreed_targets(round_, value_code_ids)
-    figures = [
-        value_code_figures(vc, parties, distributions, threshold, agreed.get(vc.pk))
-        for vc in value_codes
-    ]
+    value_codes = list(value_codes)
+    figures = round_figures(round_, parties, value_codes, threshold, value_code_ids)
+    previous = previous_round_of(round_)
+    if previous is None:
+        for entry in figures:
+            entry["change"] = None
+    else:
+        earlier = round_figures(previous, parties, value_codes, threshold, value_code_ids)
+        for entry, before in zip(figures, earlier, strict=True):
+            entry["change"] = change_since(entry, before, previous.number)
     by_identifier = {f["identifier"]: f for f in figures}
     responses = response_counts(round_)
     return _rounded(
@@ -258,34 +308,13 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     )
 
 
-def progress(current, previous):
-    """Change since an earlier round's analysis, per Value Code: {identifier: deltas}.
+def disagreements(result):
+    """Identifiers of `blind_spots` whose perception gap reaches DISAGREEMENT (PRODUCT.md 4).
 
-    Both arguments are `analyse()` results. Deltas are later minus earlier, per party and
-    overall, for current and target means; null where either figure is null (suppressed).
-    Value Codes missing from the earlier round are left out.
+    Screens and the PDF call a Value Code a disagreement only then; the JSON ranking keeps all.
     """
-    earlier = {vc["identifier"]: vc for vc in previous["value_codes"]}
-    result = {}
-    for vc in current["value_codes"]:
-        before = earlier.get(vc["identifier"])
-        if before is None:
-            continue
-        parties = {}
-        for name, figures in vc["parties"].items():
-            old = before["parties"].get(name, {})
-            parties[name] = {
-                "current": _difference(figures["mean_current"], old.get("mean_current")),
-                "target": _difference(figures["mean_target"], old.get("mean_target")),
-            }
-        result[vc["identifier"]] = {
-            "parties": parties,
-            "overall": {
-                key: _difference(vc["overall"][f"mean_{key}"], before["overall"][f"mean_{key}"])
-                for key in ("current", "target")
-            },
-        }
-    return _rounded(result)
+    gaps = {vc["identifier"]: vc["perception_gap_current"] for vc in result["value_codes"]}
+    return [i for i in result["blind_spots"] if gaps[i] >= DISAGREEMENT]
 
 
 def anonymous_comments(diagnostic, round_):
@@ -325,13 +354,17 @@ CSV_COLUMNS = [
     "suppressed_current", "suppressed_target",
     "overall_mean_current", "overall_mean_target", "overall_gap",
     "perception_gap_current", "perception_gap_target", "priority",
+    "change_since_round", "change_current", "change_target",
+    "change_overall_current", "change_overall_target",
 ]  # fmt: skip
 
 
 def csv_rows(analysis):
     """One row per Value Code x party with the figures of the JSON; null is an empty cell."""
     for vc in analysis["value_codes"]:
+        change = vc["change"] or {"parties": {}}
         for party, figures in vc["parties"].items():
+            party_change = change["parties"].get(party, {})
             current = figures["current_distribution"] or [None] * 5
             target = figures["target_distribution"] or [None] * 5
             yield [
@@ -343,4 +376,7 @@ def csv_rows(analysis):
                 figures["suppressed_current"], figures["suppressed_target"],
                 vc["overall"]["mean_current"], vc["overall"]["mean_target"], vc["overall"]["gap"],
                 vc["perception_gap_current"], vc["perception_gap_target"], vc["priority"],
+                change.get("since_round"), party_change.get("current"),
+                party_change.get("target"), change.get("overall_current"),
+                change.get("overall_target"),
             ]  # fmt: skip

@@ -42,6 +42,27 @@ def one_decimal(value):
     return "–" if value is None else floatformat(value, 1)
 
 
+def change_direction(change):
+    """'up', 'down' or 'unchanged' as one decimal shows the change; None without one."""
+    if change is None:
+        return None
+    if one_decimal(abs(change)) == "0.0":
+        return "unchanged"
+    return "up" if change > 0 else "down"
+
+
+def change_text(change):
+    """A change since the previous round as every surface prints it: '▲ +0.1', '▼ −0.3',
+    'unchanged' (PRODUCT.md 4), or '–' when there is none. The one formatting of a change."""
+    direction = change_direction(change)
+    if direction is None:
+        return "–"
+    if direction == "unchanged":
+        return "unchanged"
+    shown = one_decimal(abs(change))
+    return f"▲ +{shown}" if direction == "up" else f"▼ −{shown}"
+
+
 def fewer_than(threshold):
     return f"fewer than {threshold}" if threshold else "too few answers"
 

@@ -101,9 +101,9 @@ def _sorted(entries, sort):
     )
 
 
-def _row(entry, value_code, parties, result, deltas, comments):
+def _row(entry, value_code, parties, result, comments):
     threshold = result["anonymity_threshold"]
-    delta = deltas.get(entry["identifier"]) if deltas is not None else None
+    delta = entry["change"]
     agreed = entry["agreed_target"]
     cells = [
         PartyCell(party, entry["parties"][party.name], delta and delta["parties"][party.name])
@@ -142,8 +142,6 @@ def groups_of(rows, sort):
 def build(diagnostic, round_, previous_round, all_parties, filters):
     """Everything the dashboard shows for one round, in a constant number of queries."""
     result = analysis.analyse(diagnostic, round_.number)
-    previous = analysis.analyse(diagnostic, previous_round.number) if previous_round else None
-    deltas = analysis.progress(result, previous) if previous else None
     parties = [p for p in all_parties if not filters.parties or p.name in filters.parties]
     value_codes = {vc.identifier: vc for vc in diagnostic.value_codes.all()}
     comments = analysis.anonymous_comments(diagnostic, round_)
@@ -159,7 +157,6 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
             value_codes[entry["identifier"]],
             parties,
             result,
-            deltas,
             comments.get(value_codes[entry["identifier"]].pk, {}),
         )
         for entry in _sorted(entries, filters.sort)
@@ -184,8 +181,15 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
                 value_codes[i].pk,
                 blind_spot_sentence(by_identifier[i], all_parties, threshold),
             )
-            for i in result["blind_spots"][:TOP]
+            for i in analysis.disagreements(result)[:TOP]
         ],
+        "any_perception_gap": bool(result["blind_spots"]),
+        "largest_perception_gap": (
+            by_identifier[result["blind_spots"][0]]["perception_gap_current"]
+            if result["blind_spots"]
+            else None
+        ),
+        "disagreement": analysis.DISAGREEMENT,
         "perception_gap_chart": charts.perception_gap_svg(result, limit=10),
         "previous_round": previous_round,
         "has_ratings": any(result["response_counts"].values()),

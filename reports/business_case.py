@@ -7,10 +7,8 @@ disagree. The number of queries is constant whatever the size of the diagnostic.
 
 import datetime
 import xml.etree.ElementTree as ET
-from decimal import Decimal
 from urllib.parse import quote
 
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -18,7 +16,6 @@ from django.utils.safestring import mark_safe
 
 from diagnostics import analysis as analysis_module
 from diagnostics import charts
-from diagnostics.models import Round
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
@@ -32,11 +29,7 @@ def gather(diagnostic, round_):
     parties = list(diagnostic.parties.order_by("position", "id"))
     value_codes = list(diagnostic.value_codes.order_by("position", "id"))
     result = analysis_module.analyse(diagnostic, round_.number)
-    previous_round = (
-        Round.objects.filter(diagnostic=diagnostic, number__lt=round_.number)
-        .order_by("-number")
-        .first()
-    )
+    previous_round = analysis_module.previous_round_of(round_)
     previous = (
         analysis_module.analyse(diagnostic, previous_round.number) if previous_round else None
     )
@@ -60,8 +53,6 @@ def gather(diagnostic, round_):
     ]
     by_identifier = {row["identifier"]: row for row in rows}
     progress = progress_rows(rows, previous) if previous else None
-    for change in progress or []:  # each Value Code's entry in its section shows it too
-        by_identifier[change["identifier"]]["change"] = change["change"]
     return {
         "diagnostic": diagnostic,
         "round": round_,
@@ -76,7 +67,9 @@ def gather(diagnostic, round_):
         "sections": sections(rows, parties, threshold, previous_means(previous)),
         "top_priorities": [by_identifier[i] for i in result["priorities"][:TOP]],
         "weighted": any(vc["weight"] != 1 for vc in result["value_codes"]),
-        "top_gaps": [by_identifier[i] for i in result["blind_spots"][:TOP]],
+        "top_gaps": [by_identifier[i] for i in analysis_module.disagreements(result)[:TOP]],
+        "largest_gap": largest_perception_gap(result),
+        "disagreement": analysis_module.DISAGREEMENT,
         "perception_gaps": perception_gaps(result),
         "evidence": evidence(rows, result["priorities"]),
         "agreed_targets": [row for row in rows if row["agreed_target"]],
@@ -148,7 +141,7 @@ def value_code_row(value_code, entry, parties, *, rank, comments, agreed_target,
         "section": value_code.section,
         "entry": entry,
         "overall": entry["overall"],
-        "change": None,  # of the overall current since the previous round, set by `gather`
+        "change": entry["change"] and entry["change"]["overall_current"],
         "parties": party_rows,
         "rank": rank,
         "comments": [
@@ -242,19 +235,21 @@ def perception_gaps(result, limit=GAP_CHART_ROWS):
     }
 
 
+def largest_perception_gap(result):
+    """The largest perception gap of the round, or None when no gap can be shown."""
+    if not result["blind_spots"]:
+        return None
+    first = result["blind_spots"][0]
+    return next(vc for vc in result["value_codes"] if vc["identifier"] == first)[
+        "perception_gap_current"
+    ]
+
+
 def evidence(rows, priorities):
     """Value Codes with comments, the highest priorities first."""
     order = {identifier: i for i, identifier in enumerate(priorities)}
     with_comments = [row for row in rows if row["comments"]]
     return sorted(with_comments, key=lambda row: order.get(row["identifier"], len(order)))
-
-
-def _change(now, before):
-    """The difference of the two figures as printed (one decimal, like `floatformat`), so
-    readers can check it by hand and 2.44 against 2.36 does not read as "+0.1"."""
-    if now is None or before is None:
-        return None
-    return float(Decimal(floatformat(now, 1)) - Decimal(floatformat(before, 1)))
 
 
 def progress_rows(rows, previous):
@@ -265,14 +260,13 @@ def progress_rows(rows, previous):
         old = before.get(row["identifier"])
         if old is None:
             continue
-        now_current, old_current = row["overall"]["mean_current"], old["overall"]["mean_current"]
         result.append(
             {
                 "identifier": row["identifier"],
                 "section": row["section"],
-                "before": cell(old_current, None, False),
-                "now": cell(now_current, None, False),
-                "change": _change(now_current, old_current),
+                "before": cell(old["overall"]["mean_current"], None, False),
+                "now": cell(row["overall"]["mean_current"], None, False),
+                "change": row["change"],
             }
         )
     return result
@@ -281,8 +275,13 @@ def progress_rows(rows, previous):
 def progress_highlights(progress, limit=TOP_MOVES):
     """How many Value Codes moved up, down or not at all, and the largest moves each way."""
     moved = [row for row in progress if row["change"] is not None]
-    improved = sorted((r for r in moved if r["change"] > 0), key=lambda r: -r["change"])
-    declined = sorted((r for r in moved if r["change"] < 0), key=lambda r: r["change"])
+    direction = {row["identifier"]: charts.change_direction(row["change"]) for row in moved}
+    improved = sorted(
+        (r for r in moved if direction[r["identifier"]] == "up"), key=lambda r: -r["change"]
+    )
+    declined = sorted(
+        (r for r in moved if direction[r["identifier"]] == "down"), key=lambda r: r["change"]
+    )
     return {
         "improved": improved[:limit],
         "declined": declined[:limit],

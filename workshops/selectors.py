@@ -105,6 +105,7 @@ def reveal(session, parties):
         "overall": figures["overall"],
         "perception_gap_current": figures["perception_gap_current"],
         "perception_gap_target": figures["perception_gap_target"],
+        "change": figures["change"],
     }
 
 

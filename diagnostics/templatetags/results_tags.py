@@ -20,20 +20,14 @@ def level_class(mean):
 
 @register.filter
 def change(delta):
-    """'▲ +0.4', '▼ −0.3', '= 0.0' or '–': the arrow and the sign both say the direction."""
-    if delta is None:
-        return "–"
-    shown = charts.one_decimal(abs(delta))
-    if shown == "0.0":
-        return "= 0.0"
-    return f"▲ +{shown}" if delta > 0 else f"▼ −{shown}"
+    """'▲ +0.4', '▼ −0.3', 'unchanged' or '–': the arrow and the sign both say the direction."""
+    return charts.change_text(delta)
 
 
 @register.filter
 def change_class(delta):
-    if delta is None or charts.one_decimal(abs(delta)) == "0.0":
-        return "change-none"
-    return "change-up" if delta > 0 else "change-down"
+    direction = charts.change_direction(delta)
+    return f"change-{direction}" if direction in ("up", "down") else "change-none"
 
 
 @register.filter

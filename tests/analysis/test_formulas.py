@@ -2,6 +2,7 @@ import json
 import math
 
 import pytest
+from django.utils import timezone
 
 from diagnostics.analysis import NoRound, analyse
 from diagnostics.models import Rating, Round, ThingThatMatters
@@ -34,9 +35,9 @@ def assert_close(actual, expected, path="$"):
         assert actual == expected, f"{path}: {actual!r} != {expected!r}"
 
 
-def test_sample_files_give_the_expected_analysis(shared_data):
-    diagnostic = sample_diagnostic(shared_data)
-    expected = json.loads((shared_data / "sample-expected-analysis.json").read_text())
+def test_sample_files_give_the_expected_analysis(sample_data):
+    diagnostic = sample_diagnostic(sample_data)
+    expected = json.loads((sample_data / "sample-expected-analysis.json").read_text())
     result = analyse(diagnostic)
     assert_close(result, expected)
     assert result["diagnostic"] == "sample"
@@ -44,8 +45,8 @@ def test_sample_files_give_the_expected_analysis(shared_data):
     assert result["anonymity_threshold"] == 3
 
 
-def test_a_party_with_fewer_than_k_answers_is_suppressed_and_left_out_of_overall(shared_data):
-    result = analyse(sample_diagnostic(shared_data))
+def test_a_party_with_fewer_than_k_answers_is_suppressed_and_left_out_of_overall(sample_data):
+    result = analyse(sample_diagnostic(sample_data))
     service = next(vc for vc in result["value_codes"] if vc["identifier"] == "Service level")
     marketing = service["parties"]["Marketing"]
     assert marketing["suppressed_current"] is True
@@ -161,8 +162,8 @@ def test_an_unknown_round_is_refused():
         analyse(diagnostic, 7)
 
 
-def test_a_thing_that_matters_scores_the_mean_of_its_value_codes(shared_data):
-    diagnostic = sample_diagnostic(shared_data)
+def test_a_thing_that_matters_scores_the_mean_of_its_value_codes(sample_data):
+    diagnostic = sample_diagnostic(sample_data)
     thing = ThingThatMatters.objects.create(diagnostic=diagnostic, title="Deliver on time")
     thing.value_codes.set(
         diagnostic.value_codes.filter(identifier__in=["Reliability", "Credibility"])
@@ -175,14 +176,17 @@ def test_a_thing_that_matters_scores_the_mean_of_its_value_codes(shared_data):
     assert figures["gap"] == pytest.approx((1.5 + 1.65) / 2, abs=1e-4)
 
 
-def test_analysis_uses_a_constant_number_of_queries(shared_data, django_assert_num_queries):
-    # rounds, parties, value codes, the GROUP BY, response counts, agreed targets, TTMs (2).
-    diagnostic = sample_diagnostic(shared_data)
+def test_analysis_uses_a_constant_number_of_queries(sample_data, django_assert_num_queries):
+    # rounds, parties, value codes, the GROUP BY, response counts, agreed targets, TTMs (2),
+    # the previous round; with one, its GROUP BY and agreed targets too.
+    diagnostic = sample_diagnostic(sample_data)
     thing = ThingThatMatters.objects.create(diagnostic=diagnostic, title="Deliver on time")
     thing.value_codes.set(diagnostic.value_codes.all()[:2])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         analyse(diagnostic)
     for i in range(30):
         DiagnosticValueCodeFactory(diagnostic=diagnostic, identifier=f"extra-{i}")
-    with django_assert_num_queries(8):
+    diagnostic.rounds.update(closed_at=timezone.now())
+    RoundFactory(diagnostic=diagnostic, number=2)
+    with django_assert_num_queries(11):
         analyse(diagnostic)
