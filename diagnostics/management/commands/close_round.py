@@ -1,0 +1,26 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from diagnostics import services
+from diagnostics.models import Diagnostic
+
+
+class Command(BaseCommand):
+    help = "Close a diagnostic's open round (its ratings become read-only); print its number."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+
+    def handle(self, slug, **options):
+        diagnostic = Diagnostic.objects.filter(slug=slug).first()
+        if diagnostic is None:
+            raise CommandError(f"No diagnostic with slug {slug!r}")
+        round_ = diagnostic.rounds.filter(closed_at__isnull=True).first()
+        if round_ is None:
+            raise CommandError(f"{slug} has no open round to close.")
+        try:
+            services.close_round(round=round_)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stderr.write(f"{round_} of {diagnostic.name} is closed.")
+        self.stdout.write(str(round_.number))
