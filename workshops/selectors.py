@@ -1,14 +1,38 @@
 """Reads for the live screens. Each screen costs a fixed number of queries, whatever the
 number of people in the room, Value Codes or captured things."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
 from diagnostics.analysis import analyse
-from diagnostics.models import AgreedTarget, Rating
+from diagnostics.models import AgreedTarget, Party, Rating
+from diagnostics.participation import ParticipantRevoked, check_active
 from valuecodes.models import LEVELS
 
-from .models import CapturedThing, Upvote, WorkshopAttendee, WorkshopSession
+from .models import (
+    CapturedThing,
+    Upvote,
+    WorkshopAttendee,
+    WorkshopSeats,
+    WorkshopSession,
+)
+
+
+class Withdrawn(Exception):
+    """The person this browser joined as was removed or revoked: they may do nothing more."""
+
+
+@dataclass
+class PartySeats:
+    party: Party
+    present: int  # people of the party in the room
+    seats: int  # how many may be
+
+    @property
+    def full(self):
+        return self.present >= self.seats
 
 
 def session_for_presenter(diagnostic):
@@ -21,7 +45,8 @@ def session_for_presenter(diagnostic):
 
 
 def attendee_for(session_id, participant_id):
-    """The attendance of this browser's participant in the session; 404 for anyone else."""
+    """The attendance of this browser's participant in the session; 404 for a browser that
+    never joined it, Withdrawn once the person it joined as was removed or revoked."""
     if not participant_id:
         raise Http404("Not in this workshop")
     attendee = (
@@ -34,9 +59,42 @@ def attendee_for(session_id, participant_id):
         .filter(session_id=session_id, participant_id=participant_id)
         .first()
     )
-    if attendee is None:
-        raise Http404("Not in this workshop")
+    if attendee is None:  # this browser joined, so the attendance went with its person
+        raise Withdrawn
+    try:
+        check_active(attendee.participant)
+    except ParticipantRevoked as revoked:
+        raise Withdrawn from revoked
     return attendee
+
+
+def seats_taken(session):
+    """{party id: (people in the room, seats)}; two queries."""
+    seats = dict(WorkshopSeats.objects.filter(session=session).values_list("party_id", "seats"))
+    present = _present(session)
+    return {pk: (present.get(pk, 0), seats.get(pk, 0)) for pk in {*seats, *present}}
+
+
+def party_seats(session, parties):
+    """[PartySeats] in the order of `parties` (a party given no seats has 0)."""
+    taken = seats_taken(session)
+    return [PartySeats(party, *taken.get(party.pk, (0, 0))) for party in parties]
+
+
+def full_party_ids(session):
+    """Parties of the session's diagnostic with no free seat (a party given no seats has none)."""
+    free = {pk for pk, (present, seats) in seats_taken(session).items() if present < seats}
+    parties = Party.objects.filter(diagnostic_id=session.diagnostic_id)
+    return set(parties.values_list("pk", flat=True)) - free
+
+
+def _present(session):
+    return dict(
+        WorkshopAttendee.objects.filter(session=session)
+        .values_list("participant__party_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
 
 def answer_counts(session, parties):
@@ -45,12 +103,7 @@ def answer_counts(session, parties):
     "In the room" are the session's attendees; "answered" those of them who gave a current level
     (or "don't know") on the Value Code on screen.
     """
-    present = dict(
-        WorkshopAttendee.objects.filter(session=session)
-        .values_list("participant__party_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    present = _present(session)
     answered = {}
     if session.current_value_code_id:
         answered = dict(
@@ -141,3 +194,13 @@ def own_rating(session, participant):
         value_code_id=session.current_value_code_id,
         participant=participant,
     ).first()
+
+
+def room(session):
+    """The session's attendees with their participant and party, by party then arrival; one
+    query whatever their number."""
+    return list(
+        WorkshopAttendee.objects.filter(session=session)
+        .select_related("participant__party")
+        .order_by("participant__party__position", "participant__party_id", "joined_at", "id")
+    )
