@@ -143,6 +143,24 @@ class WorkshopSeats(models.Model):
         return f"{self.seats} seats for {self.party_id} in {self.session_id}"
 
 
+class WorkshopReveal(models.Model):
+    """A Value Code revealed in a session: answers to it are closed from then on, and the
+    figures shown are the ones frozen here at the reveal."""
+
+    session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="reveals")
+    value_code = models.ForeignKey(DiagnosticValueCode, on_delete=models.CASCADE, related_name="+")
+    figures = models.JSONField()
+    revealed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "value_code"], name="workshop_reveal_once")
+        ]
+
+    def __str__(self):
+        return f"{self.value_code_id} revealed in {self.session_id}"
+
+
 class CapturedThing(models.Model):
     """A Thing That Matters as typed on a phone during a capture round, before it is kept."""
 

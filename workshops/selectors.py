@@ -15,6 +15,7 @@ from .models import (
     CapturedThing,
     Upvote,
     WorkshopAttendee,
+    WorkshopReveal,
     WorkshopSeats,
     WorkshopSession,
 )
@@ -97,12 +98,16 @@ def _present(session):
     )
 
 
-def answer_counts(session, parties):
+def answer_counts(session, parties, frozen=None):
     """[(party, answered, in the room)] for the Value Code on screen: "Council 5/6".
 
     "In the room" are the session's attendees; "answered" those of them who gave a current level
-    (or "don't know") on the Value Code on screen.
+    (or "don't know") on the Value Code on screen. Once it was revealed (`frozen`), both are
+    the counts frozen at the reveal.
     """
+    if frozen is not None:
+        counts = frozen.figures["counts"]
+        return [(party, *counts.get(str(party.pk), (0, 0))) for party in parties]
     present = _present(session)
     answered = {}
     if session.current_value_code_id:
@@ -131,19 +136,47 @@ def _bars(distribution):
     ]
 
 
-def reveal(session, parties):
-    """The figures of the Value Code on screen, anonymity applied (analysis.analyse)."""
+def is_locked(session, value_code_id):
+    """Was this Value Code revealed in the session (so answers to it are closed)?"""
+    return WorkshopReveal.objects.filter(session=session, value_code_id=value_code_id).exists()
+
+
+def frozen_reveal(session):
+    """The WorkshopReveal of the Value Code on screen, or None while it is open for answers."""
     if not session.current_value_code_id:
         return None
+    return WorkshopReveal.objects.filter(
+        session=session, value_code_id=session.current_value_code_id
+    ).first()
+
+
+def figures_to_freeze(session):
+    """What the reveal of the Value Code on screen shows from then on (a JSON-able dict): its
+    figures, anonymity applied (analysis.analyse), and the answer counts at that moment."""
+    parties = list(session.diagnostic.parties.order_by("position", "id"))
     result = analyse(
         session.diagnostic,
         session.round.number,
         value_code_ids=[session.current_value_code_id],
     )
-    figures = result["value_codes"][0]
+    counts = answer_counts(session, parties)
+    return {
+        "threshold": result["anonymity_threshold"],
+        "value_code": result["value_codes"][0],
+        "counts": {str(party.pk): [answered, present] for party, answered, present in counts},
+    }
+
+
+def reveal(frozen, parties):
+    """The frozen figures of a reveal (see figures_to_freeze), laid out for the screens."""
+    if frozen is None:
+        return None
+    figures = frozen.figures["value_code"]
     rows = []
     for party in parties:
-        party_figures = figures["parties"][party.name]
+        party_figures = figures["parties"].get(party.name)
+        if party_figures is None:  # a party added (or renamed) after the reveal
+            continue
         rows.append(
             {
                 "party": party,
@@ -153,7 +186,7 @@ def reveal(session, parties):
             }
         )
     return {
-        "threshold": result["anonymity_threshold"],
+        "threshold": frozen.figures["threshold"],
         "rows": rows,
         "overall": figures["overall"],
         "perception_gap_current": figures["perception_gap_current"],

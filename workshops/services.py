@@ -9,12 +9,13 @@ from django.utils import timezone
 from diagnostics.models import Participant, Round, ThingThatMatters
 from diagnostics.participation import add_named_participant, check_active
 
-from . import live
+from . import live, selectors
 from .models import (
     JOIN_CODE_ALPHABET,
     CapturedThing,
     Upvote,
     WorkshopAttendee,
+    WorkshopReveal,
     WorkshopSeats,
     WorkshopSession,
 )
@@ -30,6 +31,10 @@ class SessionEnded(ValidationError):
 
 class WorkshopFull(ValidationError):
     """Every seat of the party in this session is taken."""
+
+
+class QuestionLocked(ValidationError):
+    """The Value Code was revealed in this session: answers to it are closed."""
 
 
 # Facilitator: the session and its state machine
@@ -161,10 +166,24 @@ def step(*, session, offset):
     return go_to(session=session, value_code=value_code)
 
 
+@transaction.atomic
 def set_revealed(*, session, revealed):
+    """Show or hide the figures of the Value Code on screen.
+
+    The first reveal of a Value Code locks it: its figures are frozen as they stand (while the
+    session row is locked, so no answer slips in between), and answers to it are refused from
+    then on. Hiding and showing again shows the same frozen figures.
+    """
     if revealed and session.current_value_code_id is None:
         raise ValidationError("There is no Value Code on screen to reveal.")
-    return _change(session, revealed=bool(revealed))
+    session = _change(session, revealed=bool(revealed))
+    if revealed and not selectors.is_locked(session, session.current_value_code_id):
+        WorkshopReveal.objects.create(
+            session=session,
+            value_code_id=session.current_value_code_id,
+            figures=selectors.figures_to_freeze(session),
+        )
+    return session
 
 
 @transaction.atomic
@@ -339,15 +358,27 @@ def join_with_invitation(*, session, link):
 # Participants: rating and capturing
 
 
+QUESTION_LOCKED = "Answers to this question closed at the reveal. Nothing was changed."
+
+
+@transaction.atomic
 def rate(*, session, participant, value_code, answers):
-    """An ordinary rating of the round, allowed on the Value Code on screen while rating."""
+    """An ordinary rating of the round, allowed on the Value Code on screen while rating,
+    until it is revealed.
+
+    The session row is locked as the reveal locks it, so an answer either lands before the
+    figures are frozen or is refused.
+    """
     from diagnostics.participation import save_rating
 
     check_active(participant)
-    if session.state != WorkshopSession.RATING:
+    locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    if locked.state != WorkshopSession.RATING:
         raise ValidationError("Rating is not open right now: look at the screen.")
-    if value_code.pk != session.current_value_code_id:
+    if value_code.pk != locked.current_value_code_id:
         raise ValidationError("The facilitator has moved on to another Value Code.")
+    if selectors.is_locked(locked, value_code.pk):
+        raise QuestionLocked(QUESTION_LOCKED)
     rating = save_rating(participant=participant, value_code=value_code, answers=answers)
     live.bump(session, stage=False, answers=True)
     return rating

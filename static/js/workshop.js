@@ -15,9 +15,9 @@
       event.detail.isError = false;
       return;
     }
-    /* A withdrawn place (410) comes with a fragment that says so: show it instead of keeping
-       a form that looks saved. */
-    if (xhr.status === 410) {
+    /* A refused answer (409: the question is locked) or a withdrawn place (410) comes with a
+       fragment that says so: show it instead of keeping a form that looks saved. */
+    if (xhr.status === 409 || xhr.status === 410) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
       return;

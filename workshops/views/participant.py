@@ -169,9 +169,11 @@ def _stage_context(attendee):
     elif session.state == WorkshopSession.RATING and session.current_value_code_id:
         context["value_code"] = session.current_value_code
         context["rating"] = selectors.own_rating(session, participant)
+        frozen = selectors.frozen_reveal(session)
+        context["locked"] = frozen is not None
         if session.revealed:
             parties = list(session.diagnostic.parties.order_by("position", "id"))
-            context["reveal"] = selectors.reveal(session, parties)
+            context["reveal"] = selectors.reveal(frozen, parties)
     return context
 
 
@@ -200,21 +202,26 @@ def phone_live(request, pk):
 
 
 def _after_action(request, attendee, error=None, form=None):
-    """htmx gets the fresh stage fragment; without JavaScript, back to the phone page."""
+    """htmx gets the fresh stage fragment; without JavaScript, back to the phone page.
+
+    An answer refused because its question is locked answers 409, so that scripts (and
+    people) can tell nothing was saved; the fragment says why.
+    """
     if isinstance(error, ParticipantRevoked):
         return _withdrawn(request)
     context = _stage_context(attendee)
+    status = 409 if isinstance(error, services.QuestionLocked) else 200
     if error is not None:
         context["error"] = " ".join(error.messages)
     if form is not None:
         context["capture_form"] = form
     if request.htmx:
-        return render(request, "workshops/phone.html#stage", context)
+        return render(request, "workshops/phone.html#stage", context, status=status)
     if error is None:
         return redirect("workshop:phone", pk=attendee.session_id)
     stage, answers = cached_stamps(attendee.session_id)
     context["etag"] = live.phone_etag(stage, answers)
-    return render(request, "workshops/phone.html", context)
+    return render(request, "workshops/phone.html", context, status=status)
 
 
 @require_POST

@@ -43,16 +43,18 @@ def _without_scheme(url):
 
 
 def _live_context(session, parties):
+    frozen = selectors.frozen_reveal(session)
     context = {
         "session": session,
         "value_code": session.current_value_code,
-        "counts": selectors.answer_counts(session, parties),
+        "counts": selectors.answer_counts(session, parties, frozen),
         "seats": selectors.party_seats(session, parties),
+        "locked": frozen is not None,
     }
     if session.state == WorkshopSession.CAPTURING:
         context["captures"] = selectors.captures(session)
     elif session.revealed:
-        context["reveal"] = selectors.reveal(session, parties)
+        context["reveal"] = selectors.reveal(frozen, parties)
     return context
 
 
