@@ -58,6 +58,22 @@ def revoke_participant(*, participant):
 
 
 @transaction.atomic
+def remove_joiner(*, participant):
+    """Remove someone who joined without an invitation, with everything they answered.
+
+    They lose every right at once (their link and their workshop seats are gone with them),
+    their answers no longer count, and their place on the open link or in the room is free.
+    Invited people are revoked instead: their answers stay as evidence.
+    """
+    if not participant.is_joiner:
+        raise ValidationError(
+            f"{participant.label} was invited, so they are not removed: revoke their link instead."
+        )
+    participant.delete()
+    return participant
+
+
+@transaction.atomic
 def reissue_link(*, participant, send=True):
     """A new secret link (the old one stops working), un-revoked, e-mailed when possible."""
     participant.token = new_token()

@@ -15,6 +15,13 @@
       event.detail.isError = false;
       return;
     }
+    /* A refused answer (409: the question is locked) or a withdrawn place (410) comes with a
+       fragment that says so: show it instead of keeping a form that looks saved. */
+    if (xhr.status === 409 || xhr.status === 410) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      return;
+    }
     if (xhr.status === 286 || xhr.status === 200) {
       var etag = xhr.getResponseHeader("ETag");
       var target = event.detail.requestConfig && event.detail.requestConfig.elt;

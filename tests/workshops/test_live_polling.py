@@ -47,7 +47,7 @@ def test_a_vote_changes_the_presenter_etag(
     assert "Council 1/1" in after.content.decode()
 
 
-def test_phones_ignore_other_votes_until_the_reveal(
+def test_phones_ignore_other_votes_and_after_the_reveal_nothing_moves(
     session, council, contractor, value_codes, phone_factory, django_assert_num_queries
 ):
     alex, kim = phone_factory(session, council, "Alex"), phone_factory(session, contractor, "Kim")
@@ -58,8 +58,8 @@ def test_phones_ignore_other_votes_until_the_reveal(
     services.set_revealed(session=session, revealed=True)
     revealed = poll(alex, phone_live(session), etag)
     assert revealed.status_code == 200 and b"Results" in revealed.content
-    rate(kim, session, value_codes[0], target_level="4")  # answers still change the figures
-    assert poll(alex, phone_live(session), revealed["ETag"]).status_code == 200
+    assert rate(kim, session, value_codes[0], target_level="4").status_code == 409  # locked
+    assert poll(alex, phone_live(session), revealed["ETag"]).status_code == 304
 
 
 def test_a_step_changes_what_phones_see(session, council, value_codes, phone_factory):

@@ -46,7 +46,8 @@ def test_the_facilitator_starts_a_workshop_from_the_diagnostic(facilitator_clien
     page = facilitator_client.get(presenter_url(diagnostic))
     assert b"Start rating Value Codes" in page.content
     url = reverse("workshop_presenter:start", args=[diagnostic.slug])
-    response = facilitator_client.post(url, {"first": "rating"}, follow=True)
+    seats = {f"seats-{party.pk}": "6" for party in diagnostic.parties.all()}
+    response = facilitator_client.post(url, {"first": "rating", **seats}, follow=True)
     session = WorkshopSession.objects.get()
     content = response.content.decode()
     assert session.join_code in content
@@ -115,6 +116,10 @@ def test_the_presenter_costs_the_same_queries_however_many_people(
     from diagnostics.participation import save_rating
 
     services.set_revealed(session=session, revealed=True)
+    services.set_seats(
+        session=session,
+        seats=dict.fromkeys(session.diagnostic.parties.values_list("pk", flat=True), 50),
+    )
     url = reverse("workshop_presenter:live", args=[session.diagnostic.slug, session.pk])
 
     def add_people(count):
