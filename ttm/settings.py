@@ -165,6 +165,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Task state lives in the database (Report, Participant) and nobody reads a result. Subscribing
+# to results made .delay() hang ~20 s and then break Celery in the web process while Redis was
+# down; without it, .delay() fails within a second and the caller can say so.
+CELERY_TASK_IGNORE_RESULT = True
 # Longer than the hard time limit, so a task still running is never delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
