@@ -1,10 +1,11 @@
-# ttm: `make run` sets everything up and serves on 127.0.0.1:$(PORT); `make test` runs the suite.
+# ttm: `make run` sets everything up and serves on 127.0.0.1:$(PORT); `make test` runs the suite;
+# `make drill` kills and stops services under a running ttm and checks what must hold.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint format bench worker clean system-deps
+.PHONY: install run test lint format bench drill worker clean system-deps
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "ttm needs Python 3.11 or newer" >&2; exit 1; }
@@ -37,6 +38,11 @@ test: system-deps $(VENV)/.installed lint
 
 bench: install
 	$(PY) -m benchmarks
+
+# Needs PostgreSQL's server binaries and redis-server (apt-get install postgresql redis-server);
+# starts its own throwaway instances on free ports, never the machine's own.
+drill: system-deps $(VENV)/.installed
+	$(PY) -m drills
 
 worker: install
 	$(VENV)/bin/celery -A ttm worker --loglevel=info

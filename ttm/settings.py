@@ -145,11 +145,22 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 TTM_BASE_URL = os.environ.get("TTM_BASE_URL", "http://127.0.0.1:8000")
 
 # Rate limits and live-update state must be shared by all web processes: Redis when available.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# "default" raises while Redis is down, so rate limits fail closed; "live" (workshop change
+# stamps) answers "not cached" instead, so screens keep working with full renders.
+CACHES = (
+    {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "live": {"BACKEND": "ttm.cache.FailSoftRedisCache", "LOCATION": REDIS_URL},
+    }
     if (REDIS_URL := os.environ.get("REDIS_URL", ""))
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+    else {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "live": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live"},
+    }
+)
 
 # Celery: without REDIS_URL tasks run eagerly in-process; with it, on real workers.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -165,6 +176,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Task state lives in the database (Report, Participant) and nobody reads a result. Subscribing
+# to results made .delay() hang ~20 s and then break Celery in the web process while Redis was
+# down; without it, .delay() fails within a second and the caller can say so.
+CELERY_TASK_IGNORE_RESULT = True
 # Longer than the hard time limit, so a task still running is never delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

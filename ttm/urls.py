@@ -25,3 +25,5 @@ urlpatterns = [
     path("workshop/", include((participant_urlpatterns, "workshop"))),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "ttm.views.server_error"

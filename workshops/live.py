@@ -1,6 +1,7 @@
 """Change stamps for live updates: htmx polls answer 304 while nothing has changed.
 
-Two stamps per session live in the cache (Redis in production, shared by every web process):
+Two stamps per session live in the "live" cache (Redis in production, shared by every web
+process; it answers "not cached" while Redis is down, see ttm.cache):
 - "stage": what phones show (Value Code on screen, state, reveal, captured things);
 - "answers": bumped by every rating, which only the presenter view (and a revealed phone) shows.
 An idle poll therefore costs one cache read and no database query. A stamp is a random token
@@ -10,8 +11,11 @@ A stage stamp ends in "r" while the reveal is shown, so phones know to follow th
 
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
+from django.utils.connection import ConnectionProxy
+
+cache = ConnectionProxy(caches, "live")
 
 TIMEOUT = 24 * 3600
 
@@ -54,7 +58,8 @@ def stamps(session_id, *, load_session):
     cache.add(stage_key, _token(session.revealed), TIMEOUT)
     cache.add(answers_key, _token(), TIMEOUT)
     found = cache.get_many([stage_key, answers_key])
-    return found.get(stage_key, ""), found.get(answers_key, "")
+    # A cache that cannot keep them (Redis down): fresh stamps, so no poll ever gets a 304.
+    return found.get(stage_key) or _token(session.revealed), found.get(answers_key) or _token()
 
 
 def presenter_etag(stage, answers):
