@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "reports",
     "workshops",
+    "ttm",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,11 @@ MEDIA_URL = "media/"
 # Reverse proxies in front of the app that append the client address to X-Forwarded-For.
 # 0 (default): trust REMOTE_ADDR only, since clients can write X-Forwarded-For themselves.
 TTM_TRUSTED_PROXIES = int(os.environ.get("TTM_TRUSTED_PROXIES", "0"))
+# Login throttling (ttm/login_throttle.py): after this many failed logins for one username, or
+# from one client address, within TTM_LOGIN_LOCKOUT_MINUTES, logins for it are refused that long.
+TTM_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("TTM_LOGIN_FAILURES_PER_USERNAME", "10"))
+TTM_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("TTM_LOGIN_FAILURES_PER_ADDRESS", "30"))
+TTM_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TTM_LOGIN_LOCKOUT_MINUTES", "15"))
 TTM_PROTECTED_MEDIA_HEADER = os.environ.get("TTM_PROTECTED_MEDIA_HEADER", "")
 TTM_PROTECTED_MEDIA_PREFIX = os.environ.get("TTM_PROTECTED_MEDIA_PREFIX", "/protected/")
 STORAGES = {
