@@ -138,6 +138,12 @@ class Participant(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
+    email_batch = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last batch of e-mails that reached this participant: its retries skip them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
