@@ -5,9 +5,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml .
-RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml","rb"))["project"]["dependencies"]))' > requirements.txt \
- && pip install --no-cache-dir -r requirements.txt
+# The runtime dependencies exactly as locked (make lock), each checked against its hash.
+COPY requirements.lock .
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only TTM_STATIC_ROOT=/app/staticfiles \
     python manage.py collectstatic --noinput
