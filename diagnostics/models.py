@@ -164,6 +164,12 @@ class Participant(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     joined_through = models.CharField(max_length=10, choices=JOINED_THROUGH, default=INVITED)
+    email_batch = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last batch of e-mails that reached this participant: its retries skip them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

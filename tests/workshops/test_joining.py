@@ -126,7 +126,7 @@ def test_joins_are_rate_limited_per_ip(client, session, council, monkeypatch):
 
 
 def test_behind_trusted_proxies_the_limit_counts_the_address_they_saw(client, session, settings):
-    from workshops.ratelimit import client_ip
+    from ttm.ratelimit import client_ip
 
     def ip(forwarded=None, remote="10.0.0.1"):
         request = RequestFactory().get("/", REMOTE_ADDR=remote)

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 
 from diagnostics.models import Participant
 from diagnostics.participation import ParticipantRevoked
+from ttm.ratelimit import allow
 
 from .. import live, selectors, services
 from ..forms import CaptureForm, InvitationForm, JoinCodeForm, JoinForm, RatingForm
 from ..models import CapturedThing, WorkshopSession
-from ..ratelimit import allow
 from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
 ATTENDANCE_KEY = "workshop_attendance"
