@@ -22,6 +22,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from .cache import UNAVAILABLE
 from .ratelimit import client_ip
 
 logger = logging.getLogger(__name__)
@@ -80,22 +81,38 @@ def lockout_message(seconds):
     return f"Too many failed attempts. Try again in {minutes} {unit}."
 
 
+UNCOUNTABLE = "Signing in is paused for a moment. Please try again in a minute."
+
+
 class ThrottledLoginMixin:
-    """For Django's authentication forms: refuse locked logins, count the failed ones."""
+    """For Django's authentication forms: refuse locked logins, count the failed ones.
+
+    While the cache is unreachable failures cannot be counted, so logins are refused (fail
+    closed, like the rate limits) with a plain message instead of an error page.
+    """
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        wait = seconds_locked(self.request, username)
+        try:
+            wait = seconds_locked(self.request, username)
+        except UNAVAILABLE as exc:
+            raise ValidationError(UNCOUNTABLE, code="throttle_unavailable") from exc
         if wait:
             raise ValidationError(lockout_message(wait), code="throttled")
         cleaned_data = super().clean()
-        forget_failures(username)
+        try:
+            forget_failures(username)
+        except UNAVAILABLE:
+            logger.warning("Could not clear the login failures of %r: cache unavailable", username)
         return cleaned_data
 
     def get_invalid_login_error(self):
         username = self.cleaned_data.get("username") or ""
-        record_failure(self.request, username)
-        wait = seconds_locked(self.request, username)
+        try:
+            record_failure(self.request, username)
+            wait = seconds_locked(self.request, username)
+        except UNAVAILABLE:
+            return ValidationError(UNCOUNTABLE, code="throttle_unavailable")
         if wait:
             return ValidationError(lockout_message(wait), code="throttled")
         return super().get_invalid_login_error()

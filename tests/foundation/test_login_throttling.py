@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from ..factories import UserFactory
@@ -127,3 +128,21 @@ def test_an_administrator_can_lift_a_username_lock(client):
         log_in(client, "fran", "guess", address=f"198.51.100.{_}")
     call_command("unlock_login", "fran")
     assert logged_in(log_in(client, "fran", PASSWORD))
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+    },
+    "live": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+
+def test_while_the_cache_is_down_logins_are_refused_plainly_not_with_an_error(client):
+    UserFactory(username="robin")
+    with override_settings(CACHES=REDIS_DOWN):
+        response = log_in(client, "robin", PASSWORD)
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+    assert "Signing in is paused for a moment" in response.content.decode()
