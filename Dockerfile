@@ -11,4 +11,6 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only TTM_STATIC_ROOT=/app/sta
     python manage.py collectstatic --noinput
 ENV TTM_STATIC_ROOT=/app/staticfiles TTM_MEDIA_ROOT=/data/media
 EXPOSE 8000
-CMD ["gunicorn", "ttm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The logger class masks participants' secret links in the access log (README, Logs).
+CMD ["gunicorn", "ttm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--logger-class", "ttm.gunicorn_logging.SecretMaskingLogger"]
