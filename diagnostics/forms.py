@@ -227,3 +227,18 @@ class ParticipantsForm(forms.Form):
             raise ValidationError({"people": "Paste at least one person or upload a CSV file."})
         cleaned["people_list"] = participant_lists.check_people(people)
         return cleaned
+
+
+class ParticipantEditForm(forms.Form):
+    label = forms.CharField(label="Name", max_length=participant_lists.MAX_LABEL)
+    email = forms.EmailField(label="E-mail", required=False)
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        if participant.invitation_used:
+            # invitations.update_participant refuses a change too; this says so up front.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = (
+                "Fixed: this person has used their invitation, and their personal link is "
+                "e-mailed only to this address."
+            )
