@@ -183,8 +183,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Request logging masks the secret links of participants (ttm.log_filters). Filters on a
-# logger apply to the records logged there: Django logs requests to these two.
+# Logs mask the secret links of participants (ttm.log_filters): on our handlers, and on the
+# loggers Django writes request paths to, because a filter on a logger applies only to the
+# records logged there (not to its children's) and Django's own DEBUG console handler sees them
+# before ours.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -198,12 +200,17 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_secret_links"],
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("TTM_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"filters": ["mask_secret_links"]},
+        "django.security.csrf": {"filters": ["mask_secret_links"]},
         # runserver's request lines, as Django logs them by default, masked.
         "django.server": {
             "handlers": ["django.server"],

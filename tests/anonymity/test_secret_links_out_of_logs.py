@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +55,20 @@ def test_a_revoked_link_is_masked_in_the_410_warning(client, caplog):
     assert "Gone: /p/[secret]/" in caplog.text
     for secret in (person.token, person.invitation_token, party.open_link_token):
         assert secret not in caplog.text
+
+
+def test_a_refused_csrf_token_is_masked_in_the_security_warning(caplog):
+    strict = Client(enforce_csrf_checks=True)
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        assert strict.post(f"/p/{TOKEN}/email-link/").status_code == 403
+    assert "Forbidden (CSRF cookie not set.): /p/[secret]/email-link/" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_any_other_logger_is_masked_by_the_console_handler():
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "At /join/%s/", (TOKEN,), None)
+    assert handler.filter(record) and record.getMessage() == "At /join/[secret]/"
 
 
 def test_runservers_request_lines_are_masked(caplog):
