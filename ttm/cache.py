@@ -2,7 +2,7 @@
 
 Only for what may be lost without harm: workshop change stamps (a miss costs a query and a full
 render instead of a 304). Rate limits and anything else that guards access use the "default"
-cache, which raises UNAVAILABLE, so that they fail closed (see workshops.ratelimit).
+cache, which raises UNAVAILABLE, so that they fail closed (see ttm.ratelimit).
 """
 
 import functools
