@@ -7,7 +7,7 @@ from valuecodes.models import Library, ValueCode
 
 from . import participant_lists
 from .models import DiagnosticMember, DiagnosticValueCode, ThingThatMatters
-from .services import CONTENT_FIELDS, PARTY_COLOURS, PartySpec
+from .services import CONTENT_FIELDS, MAX_ANONYMITY_THRESHOLD, PARTY_COLOURS, PartySpec
 
 PARTY_ROWS = 6
 
@@ -41,6 +41,7 @@ class DiagnosticForm(forms.Form):
     )
     anonymity_threshold = forms.IntegerField(
         min_value=1,
+        max_value=MAX_ANONYMITY_THRESHOLD,
         initial=3,
         help_text="A party's figures stay hidden until at least this many of its people gave them.",
     )

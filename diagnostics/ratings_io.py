@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from valuecodes.models import LEVELS
+from ttm import parsing
 
 from .models import DiagnosticValueCode, Participant, Rating, Round
 from .participation import upsert_ratings
@@ -65,10 +65,11 @@ def _level(raw, row_number, column, errors):
     raw = raw.strip()
     if raw == "":
         return None  # "don't know"
-    if raw.isdigit() and int(raw) in LEVELS:
-        return int(raw)
-    errors.append(f'Row {row_number}, column {column}: "{raw[:20]}" is not 1 to 5 or empty.')
-    return None
+    try:
+        return parsing.level(raw)
+    except parsing.InvalidInput:
+        errors.append(f'Row {row_number}, column {column}: "{raw[:20]}" is not 1 to 5 or empty.')
+        return None
 
 
 def import_ratings(*, diagnostic, raw, round_number=None):

@@ -9,6 +9,8 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ttm import parsing
+
 from ..ratings_io import RatingsFileError, import_ratings, ratings_rows
 from ..selectors import get_diagnostic_for
 
@@ -26,9 +28,9 @@ def ratings_csv(request, slug):
     """Every rating (participant labels, never e-mails); ?round=N for one round."""
     diagnostic = get_diagnostic_for(request.user, slug)
     round = None
-    number = request.GET.get("round", "")
-    if number:
-        round = diagnostic.rounds.filter(number=number).first() if number.isdigit() else None
+    number = parsing.optional_round_number(request.GET.get("round"))
+    if number is not None:
+        round = diagnostic.rounds.filter(number=number).first()
         if round is None:
             raise Http404("No such round")
     writer = csv.writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted

@@ -1,5 +1,7 @@
 """Pages for participants: no account, the secret token in the URL says who they are."""
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ttm import parsing
 from valuecodes.models import LEVELS
 
 from .. import participation
@@ -15,6 +18,8 @@ from ..models import Party
 
 DONT_KNOW = "dk"
 FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
+# c<id>, t<id> and m<id>: current, target and comment of one Value Code on the whole sheet.
+SHEET_FIELD = re.compile(r"[ctm]([0-9]{1,18})")
 
 
 def _active_participant(request, token):
@@ -99,11 +104,7 @@ def save(request, token, value_code_id):
 
 def _save_whole_sheet(request, participant):
     """The form POST used without JavaScript: every Value Code on the page at once."""
-    ids = {
-        int(key[1:])
-        for key in request.POST
-        if key[:1] in "ctm" and key[1:].isdigit() and len(key) < 20
-    }
+    ids = {int(match[1]) for key in request.POST if (match := SHEET_FIELD.fullmatch(key))}
     try:
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
         participation.save_answer_sheet(participant=participant, answers_by_value_code_id=answers)
@@ -124,12 +125,7 @@ def _answers_from_post(post, value_code_id):
         raw = post.get(f"{prefix}{value_code_id}")
         if raw is None or raw == "":
             continue
-        if raw == DONT_KNOW:
-            answers[key] = None
-        elif raw.isdigit() and int(raw) in LEVELS:
-            answers[key] = int(raw)
-        else:
-            raise ValidationError(f'A level is 1 to 5 or "don\'t know", not {raw[:20]!r}.')
+        answers[key] = None if raw == DONT_KNOW else parsing.level(raw)
     comment = post.get(f"m{value_code_id}")
     if comment is not None:
         answers["comment"] = comment[:4000]

@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from ttm import parsing
+
 from .. import analysis, targets
 from .. import dashboard as dashboard_content
 from ..models import AgreedTarget, DiagnosticMember, DiagnosticValueCode, Round
@@ -18,10 +20,10 @@ READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
 
 def _analysis_for(request, slug):
     diagnostic = get_diagnostic_for(request.user, slug, roles=READERS)
+    round_number = parsing.optional_round_number(request.GET.get("round"))
     try:
-        round_number = int(request.GET["round"]) if request.GET.get("round") else None
         return diagnostic, analysis.analyse(diagnostic, round_number)
-    except (ValueError, analysis.NoRound) as exc:
+    except analysis.NoRound as exc:
         raise Http404("No such round") from exc
 
 

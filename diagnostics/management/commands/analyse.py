@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics import analysis
 from diagnostics.models import Diagnostic
+from ttm import parsing
 
 
 class Command(BaseCommand):
@@ -12,7 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
-        parser.add_argument("--round", type=int, dest="round_number", help="default: the latest")
+        parser.add_argument(
+            "--round",
+            type=parsing.argument_type(parsing.round_number),
+            dest="round_number",
+            help="default: the latest",
+        )
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, slug, round_number, format, **options):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics.models import Diagnostic
 from diagnostics.ratings_io import RatingsFileError, import_ratings
+from ttm import parsing
 
 
 class Command(BaseCommand):
@@ -18,7 +19,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("path", type=Path)
-        parser.add_argument("--round", type=int, dest="round_number", metavar="N")
+        parser.add_argument(
+            "--round",
+            type=parsing.argument_type(parsing.round_number),
+            dest="round_number",
+            metavar="N",
+        )
 
     def handle(self, *args, slug, path, round_number, **options):
         diagnostic = Diagnostic.objects.filter(slug=slug).first()
