@@ -4,6 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from valuecodes.models import Library
+
 SUPERSCRIPT_TWO = "²"  # "²".isdigit() is True, yet int("²") raises
 
 
@@ -102,3 +104,24 @@ def test_a_workshop_merge_into_abc_is_refused_with_a_message(world, as_role):
     assert "Choose what to merge it into" in response.content.decode()
     duplicate.refresh_from_db()
     assert duplicate.merged_into_id is None
+
+
+def test_a_library_name_with_a_newline_is_refused(world, as_role):
+    response = as_role("facilitator").post(
+        reverse("valuecodes:create"),
+        {"name": "Two\nlines", **{f"label_{n}": f"L{n}" for n in range(1, 6)}},
+    )
+    assert response.status_code == 200
+    assert "one line" in response.content.decode()
+    assert not Library.objects.filter(name__contains="\n").exists()
+
+
+@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+def test_a_library_already_named_with_a_newline_still_exports(world, as_role, file_type):
+    Library.objects.filter(pk=world.library.pk).update(name='Two\nlines\r"quoted"')
+    url = reverse("valuecodes:export", args=[world.library.pk, file_type])
+    response = as_role("facilitator").get(url)
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert "\n" not in disposition and "\r" not in disposition
+    assert "Two lines" in disposition
