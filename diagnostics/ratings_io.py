@@ -4,14 +4,13 @@ Import is all-or-nothing, reports every bad row by number (the header is row 1) 
 and is idempotent: the same participant and Value Code again replaces the earlier rating.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ttm import parsing
+from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv
 
 from .models import DiagnosticValueCode, Participant, Rating, Round
 from .participation import upsert_ratings
@@ -20,6 +19,9 @@ HEADER = ["participant", "party", "value_code", "current", "target", "comment"]
 EXPORT_HEADER = [*HEADER, "round"]
 # Spreadsheets run a cell starting with these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_FILE_BYTES = 5 * MB
+# A paper workshop is hundreds of rows; a whole diagnostic's ratings fit many times over.
+CSV_LIMITS = CsvLimits(bytes=MAX_FILE_BYTES, rows=100_000, columns=50)
 
 
 class RatingsFileError(ValidationError):
@@ -48,17 +50,11 @@ def round_for_import(diagnostic, number=None):
 
 
 def read_rows(raw):
-    """Rows of a UTF-8 CSV (a BOM is accepted) from bytes or text."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise RatingsFileError("The file is not UTF-8 text.") from error
-    raw = raw.removeprefix("\ufeff")
+    """Rows of a UTF-8 CSV (a BOM is accepted) from bytes or text, within CSV_LIMITS."""
     try:
-        return list(csv.reader(io.StringIO(raw, newline="")))
-    except csv.Error as error:
-        raise RatingsFileError(f"The file is not valid CSV: {error}.") from error
+        return read_csv(raw, CSV_LIMITS)
+    except FileRefused as refused:
+        raise RatingsFileError(str(refused)) from None
 
 
 def _level(raw, row_number, column, errors):

@@ -10,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ttm import parsing
+from ttm.spreadsheets import megabytes
 
-from ..ratings_io import RatingsFileError, import_ratings, ratings_rows
+from ..ratings_io import MAX_FILE_BYTES, RatingsFileError, import_ratings, ratings_rows
 from ..selectors import get_diagnostic_for
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class _Echo:
@@ -63,8 +62,8 @@ class RatingsUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(f"The file is larger than {megabytes(MAX_FILE_BYTES)}.")
         return upload
 
 

@@ -1,10 +1,15 @@
 """Every input that once gave a 500 (issue 14), replayed: each now gets a clear refusal."""
 
+import io
+import zipfile
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from valuecodes.models import Library
+
+from ..valuecodes.tables import csv_table, table_row, xlsx_table
 
 SUPERSCRIPT_TWO = "²"  # "²".isdigit() is True, yet int("²") raises
 
@@ -125,3 +130,64 @@ def test_a_library_already_named_with_a_newline_still_exports(world, as_role, fi
     disposition = response["Content-Disposition"]
     assert "\n" not in disposition and "\r" not in disposition
     assert "Two lines" in disposition
+
+
+def test_a_participants_csv_with_a_huge_field_is_a_form_error(world, as_role):
+    url = reverse("diagnostics:participants", args=[world.diagnostic.slug])
+    upload = io.BytesIO(b'name,email\n"' + b"x" * 140_000 + b'",a@example.org\n')
+    upload.name = "people.csv"
+    response = as_role("facilitator").post(
+        url, {"party": world.participant.party_id, "csv_file": upload}
+    )
+    assert response.status_code == 200
+    assert "longer than" in response.content.decode()
+
+
+def import_table(client, content, name):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(reverse("valuecodes:import_new"), {"name": "Imported", "table": upload})
+
+
+def test_a_malformed_xlsx_is_refused_with_a_message(world, as_role):
+    good = xlsx_table([table_row("Reliability")])
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut off mid-element
+            target.writestr(item, data)
+    response = import_table(as_role("facilitator"), broken.getvalue(), "broken.xlsx")
+    assert response.status_code == 200
+    assert "readable" in response.content.decode()
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+)
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_an_xlsx_with_entity_declarations_is_refused(world, as_role, part):
+    good = xlsx_table([table_row("Reliability")])
+    evil = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(evil, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == part:
+                body = data.decode()
+                if body.startswith("<?xml"):
+                    body = body.split("?>", 1)[1]
+                data = (BILLION_LAUGHS + body.replace("Reliability", "&lol3;")).encode()
+            target.writestr(item, data)
+    response = import_table(as_role("facilitator"), evil.getvalue(), "evil.xlsx")
+    assert response.status_code == 200
+    assert "not a readable .xlsx" in response.content.decode()
+
+
+def test_a_csv_table_still_imports(world, as_role):
+    response = import_table(as_role("facilitator"), csv_table([table_row("Fine")]), "t.csv")
+    assert response.status_code == 302

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics.models import Diagnostic
-from diagnostics.ratings_io import RatingsFileError, import_ratings
+from diagnostics.ratings_io import MAX_FILE_BYTES, RatingsFileError, import_ratings
 from ttm import parsing
+from ttm.spreadsheets import megabytes
 
 
 class Command(BaseCommand):
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         if diagnostic is None:
             raise CommandError(f'No diagnostic "{slug}".')
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise CommandError(
+                    f"{path} is larger than {megabytes(MAX_FILE_BYTES)}; split it into parts."
+                )
             raw = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
