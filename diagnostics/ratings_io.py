@@ -17,8 +17,6 @@ from .participation import upsert_ratings
 
 HEADER = ["participant", "party", "value_code", "current", "target", "comment"]
 EXPORT_HEADER = [*HEADER, "round"]
-# Spreadsheets run a cell starting with these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_FILE_BYTES = 5 * MB
 # A paper workshop is hundreds of rows; a whole diagnostic's ratings fit many times over.
 CSV_LIMITS = CsvLimits(bytes=MAX_FILE_BYTES, rows=100_000, columns=50)
@@ -156,14 +154,9 @@ def import_ratings(*, diagnostic, raw, round_number=None):
     return ImportSummary(round=round, ratings=len(answers), new_participants=len(created))
 
 
-def neutralise(value):
-    """A cell a spreadsheet will not run as a formula: risky first characters get a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def ratings_rows(diagnostic, round=None):
-    """Header and rows of the raw ratings export: labels, never e-mails. Constant queries."""
+    """Header and rows of the raw ratings export: labels, never e-mails. Constant queries.
+    Write them with ttm.spreadsheets.csv_writer, which neutralises formulas."""
     ratings = (
         Rating.objects.filter(round__diagnostic=diagnostic)
         .select_related("participant__party", "value_code", "round")
@@ -180,11 +173,11 @@ def ratings_rows(diagnostic, round=None):
     yield EXPORT_HEADER
     for rating in ratings.iterator(chunk_size=2000):
         yield [
-            neutralise(rating.participant.label),
-            neutralise(rating.participant.party.name),
-            neutralise(rating.value_code.identifier),
-            "" if rating.current_level is None else rating.current_level,
-            "" if rating.target_level is None else rating.target_level,
-            neutralise(rating.comment),
+            rating.participant.label,
+            rating.participant.party.name,
+            rating.value_code.identifier,
+            rating.current_level,
+            rating.target_level,
+            rating.comment,
             rating.round.number,
         ]

@@ -1,4 +1,13 @@
-"""Files that people open in spreadsheets: CSV and XLSX read within limits.
+"""Files that people open in spreadsheets: CSV written safe from formulas, CSV and XLSX read
+within limits.
+
+Every CSV that ttm writes goes through csv_writer(), which neutralises each cell that a
+spreadsheet would run as a formula (PRODUCT.md 5): text starting with =, +, -, @, tab or
+carriage return gets a leading '. Numbers are left alone, whether given as numbers or as text
+that is a plain decimal number ("-0.5", "+3", "1e-3"): a spreadsheet reads those as numbers,
+never as formulas, and analysis.csv stays a table of numbers. Text that already starts with
+apostrophes before such a character gets one more, so that restore_cell(), which the Value
+Code table import applies, takes exactly one away again and export-then-import is lossless.
 
 A file that passes a limit is refused whole, with a message a person can act on, before it
 costs more than the limit's worth of time and memory:
@@ -33,6 +42,11 @@ CHUNK = 64 * 1024
 CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 class FileRefused(Exception):
     """The file is refused whole; str() says why, for a person."""
 
@@ -46,6 +60,47 @@ def _too_big(size, limit):
 
 
 # --- CSV ---------------------------------------------------------------------------------
+
+
+def neutralise(value):
+    """The cell as ttm writes it: None empty, numbers as they are, risky text quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    if _quoted_formula(text) or (
+        text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text)
+    ):
+        return f"'{text}"
+    return text
+
+
+def restore_cell(text):
+    """The inverse of neutralise() for text read back: one leading ' comes off a cell that
+    continues with a formula character (after any further apostrophes)."""
+    return text[1:] if _quoted_formula(text) else text
+
+
+def _quoted_formula(text):
+    return text.startswith("'") and text.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
+class _NeutralisingWriter:
+    def __init__(self, stream, **options):
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row):
+        return self._writer.writerow([neutralise(cell) for cell in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(stream, **options):
+    """A csv.writer (same options) that neutralises every cell: the only way ttm writes CSV."""
+    return _NeutralisingWriter(stream, **options)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ Reading returns plain `TableRow`s or raises `TableError` with every problem foun
 the row (the header is row 1) and the column, so a bad file is refused whole.
 """
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -14,7 +13,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ttm.spreadsheets import CsvLimits, FileRefused, XlsxLimits, read_csv, read_xlsx
+from ttm.spreadsheets import (
+    CsvLimits,
+    FileRefused,
+    XlsxLimits,
+    csv_writer,
+    read_csv,
+    read_xlsx,
+    restore_cell,
+)
 
 from .models import LEVELS, Section, ValueCode
 
@@ -139,10 +146,13 @@ def read_table_file(path):
 
 
 def _csv_cells(content):
+    """Cells of a CSV table, each with the quote that the export put before a formula taken
+    off again (an XLSX cell is typed as text instead, so it has no such quote)."""
     try:
-        return read_csv(content, CSV_LIMITS)
+        rows = read_csv(content, CSV_LIMITS)
     except FileRefused as refused:
         raise TableError([str(refused)]) from None
+    return [[restore_cell(clean_text(cell)) for cell in row] for row in rows]
 
 
 def _xlsx_cells(content, formulas):
@@ -299,7 +309,7 @@ def value_code_cells(value_codes):
 
 def write_csv(value_codes, stream):
     """Write the table as UTF-8 CSV text to a text stream (opened with newline="")."""
-    writer = csv.writer(stream)
+    writer = csv_writer(stream)
     writer.writerows(value_code_cells(value_codes))
 
 

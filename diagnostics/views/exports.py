@@ -1,7 +1,5 @@
 """Facilitator files: the raw ratings CSV export and the ratings import upload."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ttm import parsing
-from ttm.spreadsheets import megabytes
+from ttm.spreadsheets import csv_writer, megabytes
 
 from ..ratings_io import MAX_FILE_BYTES, RatingsFileError, import_ratings, ratings_rows
 from ..selectors import get_diagnostic_for
@@ -32,7 +30,7 @@ def ratings_csv(request, slug):
         round = diagnostic.rounds.filter(number=number).first()
         if round is None:
             raise Http404("No such round")
-    writer = csv.writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
+    writer = csv_writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
     suffix = f"-round-{round.number}" if round else ""
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in ratings_rows(diagnostic, round)),

@@ -1,13 +1,12 @@
 """Results for facilitators and sponsors: the analysis as JSON and CSV (and the dashboard)."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from ttm import parsing
+from ttm.spreadsheets import csv_writer
 
 from .. import analysis, targets
 from .. import dashboard as dashboard_content
@@ -40,10 +39,9 @@ def analysis_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{diagnostic.slug}-round-{result['round']}-analysis.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(analysis.CSV_COLUMNS)
-    for row in analysis.csv_rows(result):
-        writer.writerow(["" if cell is None else cell for cell in row])
+    writer.writerows(analysis.csv_rows(result))
     return response
 
 

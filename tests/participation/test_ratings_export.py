@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from diagnostics.ratings_io import neutralise
+from ttm.spreadsheets import neutralise
 
 from ..factories import MemberFactory, ParticipantFactory, RatingFactory
 

@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from diagnostics import analysis
 from diagnostics.models import Diagnostic
 from ttm import parsing
+from ttm.spreadsheets import csv_writer
 
 
 class Command(BaseCommand):
@@ -30,10 +30,8 @@ class Command(BaseCommand):
         except analysis.NoRound as exc:
             raise CommandError(str(exc)) from exc
         if format == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = csv_writer(self.stdout, lineterminator="\n")
             writer.writerow(analysis.CSV_COLUMNS)
-            writer.writerows(
-                ["" if cell is None else cell for cell in row] for row in analysis.csv_rows(result)
-            )
+            writer.writerows(analysis.csv_rows(result))
         else:
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
