@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ttm import parsing
 from valuecodes.models import Library, ValueCode
 
 from . import participant_lists
@@ -48,7 +49,7 @@ class DiagnosticForm(forms.Form):
 
 
 class DiagnosticCreateForm(DiagnosticForm):
-    libraries = forms.ModelMultipleChoiceField(
+    libraries = parsing.ModelMultipleIdField(
         queryset=Library.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -131,7 +132,7 @@ class ValueCodeForm(forms.ModelForm):
 
 
 class AddValueCodesForm(forms.Form):
-    value_codes = forms.ModelMultipleChoiceField(
+    value_codes = parsing.ModelMultipleIdField(
         queryset=ValueCode.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Value Codes to add",
@@ -159,13 +160,13 @@ class ThingThatMattersForm(forms.Form):
     direction = forms.ChoiceField(
         choices=ThingThatMatters.DIRECTIONS, widget=forms.RadioSelect, initial="towards"
     )
-    parties = forms.ModelMultipleChoiceField(
+    parties = parsing.ModelMultipleIdField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="It matters to",
     )
-    value_codes = forms.ModelMultipleChoiceField(
+    value_codes = parsing.ModelMultipleIdField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Mapped to Value Codes",

@@ -11,6 +11,7 @@ Only ASCII digits count as digits: "²".isdigit() is True yet int("²") raises, 
 import argparse
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 
@@ -85,6 +86,23 @@ def argument_type(parser):
 
     parse.__name__ = parser.__name__.replace("_", " ")
     return parse
+
+
+class ModelMultipleIdField(forms.ModelMultipleChoiceField):
+    """Several objects chosen by id: each id is parsed before the query, because the database
+    refuses an `id IN (...)` holding a number too large for its column (a 500 otherwise)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                object_id(pk)
+            except InvalidInput:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": shown(pk)},
+                ) from None
+        return super()._check_values(value)
 
 
 class InvalidInputMiddleware:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from diagnostics import services as diagnostic_services
 from diagnostics.models import DiagnosticMember, Rating
 from reports.models import Report
 from workshops import services as workshop_services
@@ -22,6 +23,7 @@ class World:
     session: object
     captures: list
     report: object
+    thing: object
     facilitator: object
     sponsor: object
     superuser: object
@@ -60,6 +62,9 @@ def build_world():
         for title in ("Faster invoices", "Quicker invoices")
     ]
     report = Report.objects.create(diagnostic=diagnostic, round=round_, requested_by=facilitator)
+    thing = diagnostic_services.create_thing_that_matters(
+        diagnostic=diagnostic, title="Pay on time", value_codes=value_codes[:2]
+    )
     return World(
         diagnostic=diagnostic,
         library=library,
@@ -67,6 +72,7 @@ def build_world():
         session=session,
         captures=captures,
         report=report,
+        thing=thing,
         facilitator=facilitator,
         sponsor=sponsor,
         superuser=superuser,
