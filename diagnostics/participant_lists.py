@@ -6,7 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv
+from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv, too_big
 
 ANGLE = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
 HEADER_NAMES = {"name", "label", "participant"}
@@ -38,8 +38,11 @@ def parse_pasted(text):
 
 def parse_csv(uploaded):
     """[(row number, name, email)] from a CSV upload (UTF-8, BOM accepted, header optional)."""
+    raw = uploaded.read(CSV_LIMITS.bytes + 1)  # never more than the limit's worth
     try:
-        rows = read_csv(uploaded.read(CSV_LIMITS.bytes + 1), CSV_LIMITS)
+        if len(raw) > CSV_LIMITS.bytes:
+            raise too_big(getattr(uploaded, "size", len(raw)), CSV_LIMITS.bytes)
+        rows = read_csv(raw, CSV_LIMITS)
     except FileRefused as refused:
         raise ValidationError({"csv_file": str(refused)}) from None
     people = []

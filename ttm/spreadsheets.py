@@ -55,7 +55,8 @@ def megabytes(size):
     return f"{size / MB:g} MB"
 
 
-def _too_big(size, limit):
+def too_big(size, limit):
+    """The refusal of a file of `size` bytes over a limit of `limit`."""
     return FileRefused(f"The file is {size / MB:.1f} MB; the limit is {megabytes(limit)}.")
 
 
@@ -113,7 +114,7 @@ class CsvLimits:
 def read_csv(raw, limits):
     """Rows (lists of strings) of a UTF-8 CSV given as bytes or text; a BOM is accepted."""
     if len(raw) > limits.bytes:
-        raise _too_big(len(raw), limits.bytes)
+        raise too_big(len(raw), limits.bytes)
     text = _utf8_text(raw) if isinstance(raw, bytes) else raw
     if "\x00" in text:
         raise FileRefused("The file contains NUL bytes; it does not look like a CSV file.")
