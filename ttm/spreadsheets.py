@@ -13,17 +13,19 @@ A file that passes a limit is refused whole, with a message a person can act on,
 costs more than the limit's worth of time and memory:
 - CSV: bytes, then rows and columns while reading (the csv module's own cell limit of 131,072
   characters is turned into a message naming the row).
-- XLSX: members, decompressed bytes (zipfile never inflates a member past its declared size,
-  so the sizes in the zip's directory bound the work), no DTD anywhere (entities are how XML
-  bombs expand; no real workbook declares any), shared strings counted, and the first sheet's
-  rows, columns and cells counted by a streaming pass before openpyxl builds a single row.
-  Then openpyxl reads in read-only mode, ignoring the sheet's self-declared dimensions, and
-  the characters of all cells together are bounded too (a few long shared strings referenced
-  by many cells would otherwise expand in memory).
+- XLSX: parts and unpacked bytes (zipfile never inflates a part past its declared size, so
+  the sizes in the zip's directory bound the work); then one streaming expat pass over every
+  part, keeping nothing but counts, refuses any DTD (entities are how XML bombs expand; no
+  real workbook declares any) and counts elements (all parts together: openpyxl can never
+  build more, whichever part it reads and however the file disguises it), shared strings,
+  and rows, columns and cells per sheet. Only then does openpyxl read, in read-only mode,
+  ignoring the sheet's self-declared dimensions, row by row as the caller asks (a caller that
+  finds the header wrong stops at row 1), with the characters of all cells bounded too (a
+  few long shared strings referenced by many cells would otherwise expand in memory).
 
 We check DTDs ourselves rather than add defusedxml: openpyxl would use it if installed, but
-the streaming pass that counts cells has to read the sheet anyway, and refusing every
-DOCTYPE in every member is a stricter rule than defusedxml's (which refuses entities only).
+the counting pass reads every part anyway, and refusing every DOCTYPE in every part is a
+stricter rule than defusedxml's (which refuses entities only).
 """
 
 import csv
