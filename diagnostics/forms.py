@@ -3,11 +3,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ttm import parsing
 from valuecodes.models import Library, ValueCode
 
 from . import participant_lists
 from .models import DiagnosticMember, DiagnosticValueCode, ThingThatMatters
-from .services import CONTENT_FIELDS, PARTY_COLOURS, PartySpec
+from .services import CONTENT_FIELDS, MAX_ANONYMITY_THRESHOLD, PARTY_COLOURS, PartySpec
 
 PARTY_ROWS = 6
 
@@ -41,6 +42,7 @@ class DiagnosticForm(forms.Form):
     )
     anonymity_threshold = forms.IntegerField(
         min_value=1,
+        max_value=MAX_ANONYMITY_THRESHOLD,
         initial=3,
         help_text="A party's figures stay hidden until at least this many of its people gave them.",
     )
@@ -66,7 +68,7 @@ class DiagnosticSettingsForm(DiagnosticForm):
 
 
 class DiagnosticCreateForm(DiagnosticForm):
-    libraries = forms.ModelMultipleChoiceField(
+    libraries = parsing.ModelMultipleIdField(
         queryset=Library.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -149,7 +151,7 @@ class ValueCodeForm(forms.ModelForm):
 
 
 class AddValueCodesForm(forms.Form):
-    value_codes = forms.ModelMultipleChoiceField(
+    value_codes = parsing.ModelMultipleIdField(
         queryset=ValueCode.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Value Codes to add",
@@ -177,13 +179,13 @@ class ThingThatMattersForm(forms.Form):
     direction = forms.ChoiceField(
         choices=ThingThatMatters.DIRECTIONS, widget=forms.RadioSelect, initial="towards"
     )
-    parties = forms.ModelMultipleChoiceField(
+    parties = parsing.ModelMultipleIdField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="It matters to",
     )
-    value_codes = forms.ModelMultipleChoiceField(
+    value_codes = parsing.ModelMultipleIdField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Mapped to Value Codes",

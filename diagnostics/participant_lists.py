@@ -1,16 +1,19 @@
 """Lists of people to invite, as facilitators paste or upload them: one person a line,
 `Name <email>`, `Name, email` or just `Name`; or a CSV file with columns name,email."""
 
-import csv
-import io
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv, too_big
+
 ANGLE = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
 HEADER_NAMES = {"name", "label", "participant"}
 MAX_LABEL = 120
+MAX_PEOPLE = 2000  # in one submission: a large organisation's staff, not an attack's worth
+MAX_PROBLEMS = 50
+CSV_LIMITS = CsvLimits(bytes=1 * MB, rows=MAX_PEOPLE + 1, columns=20)
 
 
 def parse_pasted(text):
@@ -35,12 +38,15 @@ def parse_pasted(text):
 
 def parse_csv(uploaded):
     """[(row number, name, email)] from a CSV upload (UTF-8, BOM accepted, header optional)."""
+    raw = uploaded.read(CSV_LIMITS.bytes + 1)  # never more than the limit's worth
     try:
-        text = uploaded.read().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError({"csv_file": "The file is not UTF-8 text."}) from exc
+        if len(raw) > CSV_LIMITS.bytes:
+            raise too_big(getattr(uploaded, "size", len(raw)), CSV_LIMITS.bytes)
+        rows = read_csv(raw, CSV_LIMITS)
+    except FileRefused as refused:
+        raise ValidationError({"csv_file": str(refused)}) from None
     people = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for number, row in enumerate(rows, start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
@@ -53,6 +59,10 @@ def parse_csv(uploaded):
 def check_people(people):
     """Validate [(line, name, email)] or [(name, email)]; return [(name, email)] or raise with
     every problem named by its line."""
+    if len(people) > MAX_PEOPLE:
+        raise ValidationError(
+            {"people": f"Add at most {MAX_PEOPLE:,} people at a time; split the list."}
+        )
     problems, cleaned, seen = [], [], {}
     for index, person in enumerate(people, start=1):
         line, name, email = person if len(person) == 3 else (index, *person)
@@ -71,6 +81,9 @@ def check_people(people):
             problems.append(f"Line {line}: {name} is also on line {seen[name.casefold()]}.")
         seen.setdefault(name.casefold(), line)
         cleaned.append((name, email))
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        problems = [*problems[:MAX_PROBLEMS], f"… and {more} more problems."]
     if problems:
         raise ValidationError({"people": problems})
     if not cleaned:

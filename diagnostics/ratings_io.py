@@ -4,14 +4,13 @@ Import is all-or-nothing, reports every bad row by number (the header is row 1) 
 and is idempotent: the same participant and Value Code again replaces the earlier rating.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from valuecodes.models import LEVELS
+from ttm import parsing
+from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv
 
 from .models import DiagnosticValueCode, Participant, Rating, Round
 from .participation import upsert_ratings
@@ -19,8 +18,9 @@ from .participation import upsert_ratings
 HEADER = ["participant", "party", "value_code", "current", "target", "comment"]
 # The export names respondents by their pseudonymous code, never by name (PRODUCT.md 3, 5).
 EXPORT_HEADER = ["respondent", *HEADER[1:], "round"]
-# Spreadsheets run a cell starting with these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_FILE_BYTES = 5 * MB
+# A paper workshop is hundreds of rows; a whole diagnostic's ratings fit many times over.
+CSV_LIMITS = CsvLimits(bytes=MAX_FILE_BYTES, rows=100_000, columns=50)
 
 
 class RatingsFileError(ValidationError):
@@ -49,27 +49,22 @@ def round_for_import(diagnostic, number=None):
 
 
 def read_rows(raw):
-    """Rows of a UTF-8 CSV (a BOM is accepted) from bytes or text."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise RatingsFileError("The file is not UTF-8 text.") from error
-    raw = raw.removeprefix("\ufeff")
+    """Rows of a UTF-8 CSV (a BOM is accepted) from bytes or text, within CSV_LIMITS."""
     try:
-        return list(csv.reader(io.StringIO(raw, newline="")))
-    except csv.Error as error:
-        raise RatingsFileError(f"The file is not valid CSV: {error}.") from error
+        return read_csv(raw, CSV_LIMITS)
+    except FileRefused as refused:
+        raise RatingsFileError(str(refused)) from None
 
 
 def _level(raw, row_number, column, errors):
     raw = raw.strip()
     if raw == "":
         return None  # "don't know"
-    if raw.isdigit() and int(raw) in LEVELS:
-        return int(raw)
-    errors.append(f'Row {row_number}, column {column}: "{raw[:20]}" is not 1 to 5 or empty.')
-    return None
+    try:
+        return parsing.level(raw)
+    except parsing.InvalidInput:
+        errors.append(f'Row {row_number}, column {column}: "{raw[:20]}" is not 1 to 5 or empty.')
+        return None
 
 
 def import_ratings(*, diagnostic, raw, round_number=None):
@@ -165,17 +160,12 @@ def import_ratings(*, diagnostic, raw, round_number=None):
     return ImportSummary(round=round, ratings=len(answers), new_participants=len(created))
 
 
-def neutralise(value):
-    """A cell a spreadsheet will not run as a formula: risky first characters get a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def ratings_rows(diagnostic, round=None):
     """Header and rows of the raw ratings export: respondent codes, never names or e-mails.
 
     Rows are ordered by respondent code, which is random, so their order does not follow
-    names either. Constant queries.
+    names either. Constant queries. Write them with ttm.spreadsheets.csv_writer, which
+    neutralises formulas.
     """
     ratings = (
         Rating.objects.filter(round__diagnostic=diagnostic)
@@ -193,11 +183,11 @@ def ratings_rows(diagnostic, round=None):
     yield EXPORT_HEADER
     for rating in ratings.iterator(chunk_size=2000):
         yield [
-            neutralise(rating.participant.respondent_code),
-            neutralise(rating.participant.party.name),
-            neutralise(rating.value_code.identifier),
-            "" if rating.current_level is None else rating.current_level,
-            "" if rating.target_level is None else rating.target_level,
-            neutralise(rating.comment),
+            rating.participant.respondent_code,
+            rating.participant.party.name,
+            rating.value_code.identifier,
+            rating.current_level,
+            rating.target_level,
+            rating.comment,
             rating.round.number,
         ]

@@ -14,6 +14,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ttm import parsing
+
 from .models import (
     Diagnostic,
     DiagnosticMember,
@@ -28,6 +30,8 @@ from .models import (
 PARTY_COLOURS = ["#1d3557", "#e76f51", "#2a9d8f", "#8e44ad", "#b5651d", "#6c757d"]
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_SLUGS = {"new"}
+# A K above any party's size only hides every figure; the bound keeps it inside its column.
+MAX_ANONYMITY_THRESHOLD = 1000
 CONTENT_FIELDS = [
     "identifier",
     "description",
@@ -84,9 +88,15 @@ def _clean_parties(parties):
 
 
 def _check_threshold(anonymity_threshold):
-    if anonymity_threshold is None or int(anonymity_threshold) < 1:
-        raise ValidationError({"anonymity_threshold": "The anonymity threshold is at least 1."})
-    return int(anonymity_threshold)
+    try:
+        return parsing.whole_number(
+            anonymity_threshold,
+            minimum=1,
+            maximum=MAX_ANONYMITY_THRESHOLD,
+            what="The anonymity threshold",
+        )
+    except parsing.InvalidInput as invalid:
+        raise ValidationError({"anonymity_threshold": invalid.messages}) from None
 
 
 def check_threshold_change(*, diagnostic, anonymity_threshold):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from diagnostics.models import DiagnosticMember
 from diagnostics.selectors import get_diagnostic_for, member_role
+from ttm import parsing
 
 from . import selectors, services
 from .models import Report
@@ -41,11 +42,19 @@ def report_list(request, slug):
     )
 
 
+def _round_of(diagnostic, raw):
+    """The diagnostic's round numbered `raw`; None when there is none or `raw` is no number."""
+    try:
+        return diagnostic.rounds.filter(number=parsing.round_number(raw)).first()
+    except parsing.InvalidInput:
+        return None
+
+
 @login_required
 @require_POST
 def report_request(request, slug):
     diagnostic = _diagnostic(request, slug)
-    round_ = diagnostic.rounds.filter(number=request.POST.get("round") or 0).first()
+    round_ = _round_of(diagnostic, request.POST.get("round"))
     if round_ is None:
         messages.error(request, "Choose a round to report on.")
         return redirect("reports:list", slug=slug)

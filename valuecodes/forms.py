@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import LEVELS, Library, Section, ValueCode
+from .services import validate_name
 from .tables import MAX_TABLE_BYTES, SUFFIXES
 
 LABEL_FIELDS = [f"label_{level}" for level in LEVELS]
@@ -19,6 +20,11 @@ class LibraryForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"name": {"unique": "There is already a library with this name."}}
 
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        validate_name(name)
+        return name
+
     def level_labels(self):
         return [self.cleaned_data[name] for name in LABEL_FIELDS]
 
@@ -31,6 +37,7 @@ class DuplicateLibraryForm(forms.Form):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
+        validate_name(name)
         if Library.objects.filter(name=name).exists():
             raise ValidationError("There is already a library with this name.")
         return name
@@ -115,6 +122,7 @@ class TableUploadForm(forms.Form):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
+        validate_name(name)
         if Library.objects.filter(name=name).exists():
             raise ValidationError(
                 "There is already a library with this name: open it and import there to update it."

@@ -5,6 +5,7 @@ unique per library, stable ordering, all five statements) is enforced in one pla
 database constraints behind it.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,8 @@ from django.utils import timezone
 from .models import LEVELS, Library, Section, ValueCode
 from .tables import clean_text
 
+# Control characters, and the Unicode line and paragraph separators.
+ONE_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 CONTENT_FIELDS = (
     "description",
     "help_text",
@@ -33,10 +36,20 @@ class ImportResult:
 # Libraries -------------------------------------------------------------------------------
 
 
+def validate_name(name):
+    """A name is one line: it becomes a file name, a sheet title and a heading."""
+    if ONE_LINE_BREAKERS.search(name or ""):
+        raise ValidationError("A name is one line of text, without tabs or control characters.")
+
+
 def _check_library_name(name, *, exclude_pk=None):
     name = clean_text(name)
     if not name:
         raise ValidationError({"name": "Give the library a name."})
+    try:
+        validate_name(name)
+    except ValidationError as invalid:
+        raise ValidationError({"name": invalid.messages}) from None
     clash = Library.objects.filter(name=name).exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError({"name": f"There is already a library called “{name}”."})

@@ -4,16 +4,24 @@ Reading returns plain `TableRow`s or raises `TableError` with every problem foun
 the row (the header is row 1) and the column, so a bad file is refused whole.
 """
 
-import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from ttm.spreadsheets import (
+    CsvLimits,
+    FileRefused,
+    XlsxLimits,
+    csv_writer,
+    read_csv,
+    read_xlsx,
+    restore_cell,
+)
 
 from .models import LEVELS, Section, ValueCode
 
@@ -33,6 +41,18 @@ SUFFIXES = (".csv", ".xlsx")
 MAX_TABLE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_MESSAGES = 50
+# What reading may cost. Blank rows are skipped after reading, so rows get room for them;
+# validate_cells holds the table itself to MAX_ROWS Value Codes.
+READ_ROWS = 2 * MAX_ROWS
+CSV_LIMITS = CsvLimits(bytes=MAX_TABLE_BYTES, rows=READ_ROWS, columns=100)
+XLSX_LIMITS = XlsxLimits(
+    rows=READ_ROWS,
+    columns=100,
+    # 10,000 Value Codes of 9 columns; openpyxl takes tens of microseconds a cell.
+    cells=100_000,
+    # As much text as the largest CSV could hold.
+    characters=MAX_TABLE_BYTES,
+)
 MAX_LENGTHS = {
     "Section Name": Section._meta.get_field("name").max_length,
     "Value Code Identifier": ValueCode._meta.get_field("identifier").max_length,
@@ -96,8 +116,18 @@ def read_table(content, filename):
                 f"the limit is {MAX_TABLE_BYTES // 1024 // 1024} MB."
             ]
         )
-    cells = _csv_cells(content) if suffix == ".csv" else _xlsx_cells(content)
-    return validate_cells(cells)
+    if suffix == ".csv":
+        return validate_cells(_csv_cells(content))
+    formulas = []
+    try:
+        rows = validate_cells(_xlsx_cells(content, formulas))
+    except TableError:
+        if formulas:  # the likelier cause of the other problems
+            raise _formula_error(formulas) from None
+        raise
+    if formulas:
+        raise _formula_error(formulas)
+    return rows
 
 
 def read_table_file(path):
@@ -116,54 +146,36 @@ def read_table_file(path):
 
 
 def _csv_cells(content):
+    """Cells of a CSV table, each with the quote that the export put before a formula taken
+    off again (an XLSX cell is typed as text instead, so it has no such quote)."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise TableError(
-            [
-                f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
-                "Save it as “CSV UTF-8” and upload it again."
-            ]
-        ) from None
-    if "\x00" in text:
-        raise TableError(["The file contains NUL bytes; it does not look like a CSV file."])
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise TableError([f"The CSV cannot be read: {error}."]) from None
+        rows = read_csv(content, CSV_LIMITS)
+    except FileRefused as refused:
+        raise TableError([str(refused)]) from None
+    return [[restore_cell(clean_text(cell)) for cell in row] for row in rows]
 
 
-def _xlsx_cells(content):
-    """Cell values of the first sheet; formulas are refused, never evaluated."""
+def _xlsx_cells(content, formulas):
+    """Cell values of the first sheet, row by row; where formulas are, is added to `formulas`
+    (they are refused, never evaluated)."""
     try:
-        # data_only=False so a formula shows as a formula (and can be refused) instead of as a
-        # cached result the file's author may never have seen.
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise TableError([f"The file is not a readable .xlsx workbook ({error})."]) from None
-    try:
-        if not workbook.worksheets:
-            raise TableError(["The workbook has no sheets."])
-        sheet = workbook.worksheets[0]
-        rows, formulas = [], []
-        for row_number, row in enumerate(sheet.iter_rows(), start=1):
-            if row_number > MAX_ROWS + 1:
-                raise TableError([f"The table has more than {MAX_ROWS:,} rows."])
-            values = []
-            for column_number, cell in enumerate(row, start=1):
-                if getattr(cell, "data_type", None) == "f":
-                    formulas.append((row_number, column_number))
-                values.append(_xlsx_value(getattr(cell, "value", None)))
-            rows.append(values)
-    finally:
-        workbook.close()
-    if formulas:
-        raise TableError(
-            f"row {r}, column {_column_name(c)}: contains a formula; ttm reads values only. "
-            "Paste the cells as values and upload again."
-            for r, c in formulas[:MAX_MESSAGES]
-        )
-    return rows
+        for row_number, row in enumerate(read_xlsx(content, XLSX_LIMITS), start=1):
+            formulas.extend(
+                (row_number, column_number)
+                for column_number, cell in enumerate(row, start=1)
+                if cell.is_formula
+            )
+            yield [_xlsx_value(cell.value) for cell in row]
+    except FileRefused as refused:
+        raise TableError([str(refused)]) from None
+
+
+def _formula_error(formulas):
+    return TableError(
+        f"row {r}, column {_column_name(c)}: contains a formula; ttm reads values only. "
+        "Paste the cells as values and upload again."
+        for r, c in formulas[:MAX_MESSAGES]
+    )
 
 
 def _xlsx_value(value):
@@ -181,22 +193,26 @@ def _column_name(number):
 
 
 def validate_cells(cells):
-    """Rows of strings (header first) -> TableRows, or TableError listing every problem."""
-    rows = [(n, row) for n, row in enumerate(cells, start=1) if any(clean_text(c) for c in row)]
-    if not rows:
+    """Rows of strings (header first) -> TableRows, or TableError listing every problem.
+
+    `cells` is consumed lazily: a wrong header is refused before the rest is read."""
+    rows = ((n, row) for n, row in enumerate(cells, start=1) if any(clean_text(c) for c in row))
+    first = next(rows, None)
+    if first is None:
         raise TableError(["The file is empty: it needs a header row and at least one Value Code."])
-    if len(rows) > MAX_ROWS + 1:
-        raise TableError([f"The table has more than {MAX_ROWS:,} rows."])
-    header_number, header = rows[0]
+    header_number, header = first
     width = _check_header(header_number, header)
-    if len(rows) == 1:
-        raise TableError(["The file has a header row but no Value Codes."])
-    messages, table_rows, first_seen = [], [], {}
-    for row_number, row in rows[1:]:
+    messages, table_rows, first_seen, count = [], [], {}, 0
+    for row_number, row in rows:
+        count += 1
+        if count > MAX_ROWS:
+            raise TableError([f"The table has more than {MAX_ROWS:,} rows."])
         row_messages, table_row = _check_row(row_number, row, width, first_seen)
         messages.extend(row_messages)
         if table_row:
             table_rows.append(table_row)
+    if not count:
+        raise TableError(["The file has a header row but no Value Codes."])
     if messages:
         raise TableError(_capped(messages))
     return table_rows
@@ -293,7 +309,7 @@ def value_code_cells(value_codes):
 
 def write_csv(value_codes, stream):
     """Write the table as UTF-8 CSV text to a text stream (opened with newline="")."""
-    writer = csv.writer(stream)
+    writer = csv_writer(stream)
     writer.writerows(value_code_cells(value_codes))
 
 

@@ -160,6 +160,8 @@ def library_export(request, pk, file_type):
 
 
 def _attachment(filename):
+    # Names stored before they had to be one line may hold line breaks: never in a header.
+    filename = " ".join("".join(c if c.isprintable() else " " for c in filename).split())
     ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from ttm import parsing
 from valuecodes.models import LEVELS
 
 DONT_KNOW = "dk"
@@ -67,7 +68,7 @@ class RatingForm(forms.Form):
         for key in ("current_level", "target_level"):
             value = self.cleaned_data.get(key)
             if value:
-                answers[key] = None if value == DONT_KNOW else int(value)
+                answers[key] = None if value == DONT_KNOW else parsing.level(value)
         return answers
 
 

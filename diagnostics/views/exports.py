@@ -1,7 +1,5 @@
 """Facilitator files: the raw ratings CSV export and the ratings import upload."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..ratings_io import RatingsFileError, import_ratings, ratings_rows
-from ..selectors import get_diagnostic_for
+from ttm import parsing
+from ttm.spreadsheets import csv_writer, megabytes
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from ..ratings_io import MAX_FILE_BYTES, RatingsFileError, import_ratings, ratings_rows
+from ..selectors import get_diagnostic_for
 
 
 class _Echo:
@@ -28,12 +27,12 @@ def ratings_csv(request, slug):
     """Every rating under respondent codes (never names or e-mails); ?round=N for one round."""
     diagnostic = get_diagnostic_for(request.user, slug)
     round = None
-    number = request.GET.get("round", "")
-    if number:
-        round = diagnostic.rounds.filter(number=number).first() if number.isdigit() else None
+    number = parsing.optional_round_number(request.GET.get("round"))
+    if number is not None:
+        round = diagnostic.rounds.filter(number=number).first()
         if round is None:
             raise Http404("No such round")
-    writer = csv.writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
+    writer = csv_writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
     suffix = f"-round-{round.number}" if round else ""
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in ratings_rows(diagnostic, round)),
@@ -63,8 +62,8 @@ class RatingsUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(f"The file is larger than {megabytes(MAX_FILE_BYTES)}.")
         return upload
 
 

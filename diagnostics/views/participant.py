@@ -4,6 +4,8 @@ Every page here is `never_cache`: it shows someone's answers or carries a secret
 browser or proxy may keep a copy.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ttm import parsing
 from ttm.ratelimit import allow, within_limit
 from valuecodes.models import LEVELS
 
@@ -30,6 +33,8 @@ NO_LONGER_WORKS = (
     "e-mail, or your invitation link."
 )
 FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
+# c<id>, t<id> and m<id>: current, target and comment of one Value Code on the whole sheet.
+SHEET_FIELD = re.compile(r"[ctm]([0-9]{1,18})")
 
 
 def _active_participant(request, token):
@@ -185,11 +190,7 @@ def save(request, token, value_code_id):
 
 def _save_whole_sheet(request, participant):
     """The form POST used without JavaScript: every Value Code on the page at once."""
-    ids = {
-        int(key[1:])
-        for key in request.POST
-        if key[:1] in "ctm" and key[1:].isdigit() and len(key) < 20
-    }
+    ids = {int(match[1]) for key in request.POST if (match := SHEET_FIELD.fullmatch(key))}
     try:
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
         participation.save_answer_sheet(participant=participant, answers_by_value_code_id=answers)
@@ -210,12 +211,7 @@ def _answers_from_post(post, value_code_id):
         raw = post.get(f"{prefix}{value_code_id}")
         if raw is None or raw == "":
             continue
-        if raw == DONT_KNOW:
-            answers[key] = None
-        elif raw.isdigit() and int(raw) in LEVELS:
-            answers[key] = int(raw)
-        else:
-            raise ValidationError(f'A level is 1 to 5 or "don\'t know", not {raw[:20]!r}.')
+        answers[key] = None if raw == DONT_KNOW else parsing.level(raw)
     comment = post.get(f"m{value_code_id}")
     if comment is not None:
         answers["comment"] = comment[:4000]

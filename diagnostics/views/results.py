@@ -1,12 +1,13 @@
 """Results for facilitators and sponsors: the analysis as JSON and CSV (and the dashboard)."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+
+from ttm import parsing
+from ttm.spreadsheets import csv_writer
 
 from .. import analysis, targets
 from .. import dashboard as dashboard_content
@@ -19,10 +20,10 @@ READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
 
 def _analysis_for(request, slug):
     diagnostic = get_diagnostic_for(request.user, slug, roles=READERS)
+    round_number = parsing.optional_round_number(request.GET.get("round"))
     try:
-        round_number = int(request.GET["round"]) if request.GET.get("round") else None
         return diagnostic, analysis.analyse(diagnostic, round_number)
-    except (ValueError, analysis.NoRound) as exc:
+    except analysis.NoRound as exc:
         raise Http404("No such round") from exc
 
 
@@ -41,10 +42,9 @@ def analysis_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{diagnostic.slug}-round-{result['round']}-analysis.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(analysis.CSV_COLUMNS)
-    for row in analysis.csv_rows(result):
-        writer.writerow(["" if cell is None else cell for cell in row])
+    writer.writerows(analysis.csv_rows(result))
     return response
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from diagnostics import services
-from diagnostics.ratings_io import neutralise
+from ttm.spreadsheets import neutralise
 
 from ..factories import MemberFactory, ParticipantFactory, RatingFactory
 

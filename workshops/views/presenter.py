@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics.models import DiagnosticMember
 from diagnostics.selectors import get_diagnostic_for
+from ttm import parsing
 from ttm.roles import facilitator_required, is_facilitator
 
 from .. import live, selectors, services
@@ -163,7 +164,8 @@ def _apply(action, session, request):
     if action == "previous":
         return services.step(session=session, offset=-1)
     if action == "jump":
-        value_code = session.diagnostic.value_codes.filter(pk=request.POST.get("value_code"))
+        value_code_id = parsing.object_id(request.POST.get("value_code"), what="A Value Code id")
+        value_code = session.diagnostic.value_codes.filter(pk=value_code_id)
         return services.go_to(session=session, value_code=get_object_or_404(value_code))
     if action in {"reveal", "hide"}:
         return services.set_revealed(session=session, revealed=action == "reveal")
@@ -243,7 +245,8 @@ def merge(request, slug, pk, capture_pk):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)
     duplicate = _capture(session, capture_pk)
-    into = CapturedThing.objects.filter(session=session, pk=request.POST.get("into")).first()
+    into_id = parsing.id_or_none(request.POST.get("into"))
+    into = CapturedThing.objects.filter(session=session, pk=into_id).first()
     if into is None:
         messages.error(request, "Choose what to merge it into.")
     else:

@@ -1,10 +1,11 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics import analysis
 from diagnostics.models import Diagnostic
+from ttm import parsing
+from ttm.spreadsheets import csv_writer
 
 
 class Command(BaseCommand):
@@ -12,7 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
-        parser.add_argument("--round", type=int, dest="round_number", help="default: the latest")
+        parser.add_argument(
+            "--round",
+            type=parsing.argument_type(parsing.round_number),
+            dest="round_number",
+            help="default: the latest",
+        )
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, slug, round_number, format, **options):
@@ -24,10 +30,8 @@ class Command(BaseCommand):
         except analysis.NoRound as exc:
             raise CommandError(str(exc)) from exc
         if format == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = csv_writer(self.stdout, lineterminator="\n")
             writer.writerow(analysis.CSV_COLUMNS)
-            writer.writerows(
-                ["" if cell is None else cell for cell in row] for row in analysis.csv_rows(result)
-            )
+            writer.writerows(analysis.csv_rows(result))
         else:
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))

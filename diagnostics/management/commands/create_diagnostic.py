@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--party", action="append", default=[], dest="parties", help="repeat for each party"
         )
-        parser.add_argument("--anonymity-threshold", type=int, default=3, dest="threshold")
+        parser.add_argument("--anonymity-threshold", default="3", dest="threshold")
 
     def handle(self, *args, name, library, parties, threshold, **options):
         found = Library.objects.filter(name=library).first()

@@ -5,7 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics.models import Diagnostic
-from diagnostics.ratings_io import RatingsFileError, import_ratings
+from diagnostics.ratings_io import MAX_FILE_BYTES, RatingsFileError, import_ratings
+from ttm import parsing
+from ttm.spreadsheets import megabytes
 
 
 class Command(BaseCommand):
@@ -18,13 +20,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("path", type=Path)
-        parser.add_argument("--round", type=int, dest="round_number", metavar="N")
+        parser.add_argument(
+            "--round",
+            type=parsing.argument_type(parsing.round_number),
+            dest="round_number",
+            metavar="N",
+        )
 
     def handle(self, *args, slug, path, round_number, **options):
         diagnostic = Diagnostic.objects.filter(slug=slug).first()
         if diagnostic is None:
             raise CommandError(f'No diagnostic "{slug}".')
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise CommandError(
+                    f"{path} is larger than {megabytes(MAX_FILE_BYTES)}; split it into parts."
+                )
             raw = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error

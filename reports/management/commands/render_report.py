@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from diagnostics.models import Diagnostic, Round
 from reports import services
 from reports.models import Report
+from ttm import parsing
 
 
 class Command(BaseCommand):
@@ -15,7 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--output", required=True, help="where to write the PDF")
-        parser.add_argument("--round", type=int, dest="round_number", help="default: the latest")
+        parser.add_argument(
+            "--round",
+            type=parsing.argument_type(parsing.round_number),
+            dest="round_number",
+            help="default: the latest",
+        )
 
     def handle(self, slug, output, round_number, **options):
         diagnostic = Diagnostic.objects.filter(slug=slug).first()
