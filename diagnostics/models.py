@@ -1,4 +1,3 @@
-import re
 import secrets
 
 from django.conf import settings
@@ -14,8 +13,6 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
-# What add_named_participant appends to keep a joiner's label unique in the diagnostic.
-CLASH_SUFFIX = re.compile(r" \(\d+\)$")
 # Places on a party's open link until the facilitator says otherwise.
 DEFAULT_OPEN_LINK_CAPACITY = 10
 
@@ -243,13 +240,6 @@ class Participant(models.Model):
     def is_joiner(self):
         """Joined without an invitation: such a person can be removed with their answers."""
         return self.joined_through != self.INVITED
-
-    @property
-    def own_name(self):
-        """The name shown to the person themselves. A joiner's label may end in the " (2)" that
-        keeps labels unique; shown to them, it would tell that someone of that name takes part,
-        perhaps in another party."""
-        return CLASH_SUFFIX.sub("", self.label) if self.is_joiner else self.label
 
     @property
     def invitation_used(self):

@@ -272,7 +272,7 @@ def _joined_through(participant):
 def _links(participant, *, answered):
     """Link fields of an exported participant. Files written before invitation links existed
     hold one token, which facilitators could see: it becomes the invitation link (used, if the
-    participant has answered) and a fresh personal link is made, as migration 0003 does."""
+    participant has answered) and a fresh personal link is made, as migration 0006 does."""
     if "invitation_token" not in participant:
         used_at = timezone.now() if answered else None
         return {"invitation_token": participant["token"], "invitation_used_at": used_at}

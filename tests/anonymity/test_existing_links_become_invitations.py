@@ -1,4 +1,4 @@
-"""Migration 0003: links that facilitators could see before invitations existed become
+"""Migration 0006: links that facilitators could see before invitations existed become
 invitation links, used already for everyone who has answered."""
 
 import re
@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("diagnostics", "0005_participant_invitation_and_respondent_code")]
-AFTER = [("diagnostics", "0004_participant_invitation_and_respondent_code_required")]
+AFTER = [("diagnostics", "0007_participant_invitation_and_respondent_code_required")]
 
 
 @pytest.mark.django_db(transaction=True)
