@@ -105,9 +105,18 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Moving someone to another party would reveal their answers as the difference of
+            # the two parties' figures before and after.
+            fields += ["diagnostic", "party"]
         if obj is not None and obj.invitation_used:
             fields.append("email")
         return fields
+
+    def has_delete_permission(self, request, obj=None):
+        # The confirmation page would list a named person's ratings. Revoke them on the
+        # Participants tab instead; joiners are removed there with their answers.
+        return False
 
 
 @admin.register(Round)
