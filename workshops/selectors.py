@@ -8,6 +8,7 @@ from diagnostics.analysis import analyse
 from diagnostics.models import AgreedTarget, Rating
 from valuecodes.models import LEVELS
 
+from . import live
 from .models import CapturedThing, Upvote, WorkshopAttendee, WorkshopSession
 
 
@@ -79,7 +80,10 @@ def _bars(distribution):
 
 
 def reveal(session, parties):
-    """The figures of the Value Code on screen, anonymity applied (analysis.analyse)."""
+    """The published figures of the Value Code on screen, anonymity applied (analysis.analyse).
+
+    Records the publication shown, so that every screen follows a new one (live.note_figures).
+    """
     if not session.current_value_code_id:
         return None
     result = analyse(
@@ -87,6 +91,7 @@ def reveal(session, parties):
         session.round.number,
         value_code_ids=[session.current_value_code_id],
     )
+    live.note_figures(session.pk, result["published_at"])
     figures = result["value_codes"][0]
     rows = []
     for party in parties:

@@ -159,15 +159,15 @@ def _stage_context(attendee):
 
 def phone(request, pk):
     attendee = _attendee(request, pk)
-    stage, answers = cached_stamps(pk)
-    context = {**_stage_context(attendee), "etag": live.phone_etag(stage, answers)}
+    stamps = cached_stamps(pk)
+    context = {**_stage_context(attendee), "etag": live.phone_etag(stamps)}
     return render(request, "workshops/phone.html", context)
 
 
 def phone_live(request, pk):
     """The polled stage of the phone page; 304 while nothing it shows has changed."""
-    stage, answers = cached_stamps(pk)
-    etag = live.phone_etag(stage, answers)
+    stamps = cached_stamps(pk)
+    etag = live.phone_etag(stamps)
     if live.not_modified(request, etag):
         return not_modified(etag)
     attendee = _attendee(request, pk)
@@ -188,10 +188,8 @@ def _after_action(request, attendee, error=None, form=None):
         return render(request, "workshops/phone.html#stage", context)
     if error is None:
         return redirect("workshop:phone", pk=attendee.session_id)
-    stage, answers = cached_stamps(attendee.session_id)
-    return render(
-        request, "workshops/phone.html", {**context, "etag": live.phone_etag(stage, answers)}
-    )
+    stamps = cached_stamps(attendee.session_id)
+    return render(request, "workshops/phone.html", {**context, "etag": live.phone_etag(stamps)})
 
 
 @require_POST

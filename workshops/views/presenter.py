@@ -75,7 +75,7 @@ def presenter(request, slug):
             },
         )
     session.diagnostic = diagnostic
-    stage, answers = cached_stamps(session.pk)
+    stamps = cached_stamps(session.pk)
     parties = list(diagnostic.parties.order_by("position", "id"))
     join_url = _join_url(request, session)
     target = selectors.agreed_target(session)
@@ -88,7 +88,7 @@ def presenter(request, slug):
     context = {
         **_live_context(session, parties),
         "diagnostic": diagnostic,
-        "etag": live.presenter_etag(stage, answers),
+        "etag": live.presenter_etag(stamps),
         "join_url": join_url,
         "join_page_url": _without_scheme(request.build_absolute_uri(reverse("workshop:join"))),
         "qr_svg": segno.make(join_url, error="m").svg_inline(
@@ -109,8 +109,8 @@ def presenter_live(request, slug, pk):
     The 304 is answered before authentication on purpose: it costs one cache read, and tells a
     client only that the random stamp it already holds is still current.
     """
-    stage, answers = cached_stamps(pk)
-    etag = live.presenter_etag(stage, answers)
+    stamps = cached_stamps(pk)
+    etag = live.presenter_etag(stamps)
     if live.not_modified(request, etag):
         return not_modified(etag)
     if not request.user.is_authenticated:
