@@ -166,7 +166,8 @@ def neutralise(value):
 
 
 def ratings_rows(diagnostic, round=None):
-    """Header and rows of the raw ratings export: labels, never e-mails. Constant queries."""
+    """Header and rows of the raw ratings export of closed rounds: labels, never e-mails.
+    Constant queries."""
     ratings = (
         Rating.objects.filter(round__diagnostic=diagnostic)
         .select_related("participant__party", "value_code", "round")
@@ -180,6 +181,8 @@ def ratings_rows(diagnostic, round=None):
     )
     if round is not None:
         ratings = ratings.filter(round=round)
+    # An open round's answers show only as figures published in steps of K (PRODUCT.md 3).
+    ratings = ratings.filter(round__closed_at__isnull=False)
     yield EXPORT_HEADER
     for rating in ratings.iterator(chunk_size=2000):
         yield [

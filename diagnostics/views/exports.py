@@ -5,7 +5,7 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,10 +20,17 @@ class _Echo:
         return value
 
 
+NOT_WHILE_OPEN = (
+    "Raw ratings are exported once a round is closed. While a round is open, results show "
+    "the published figures, which change only in steps of {k} people so that nobody's answer "
+    "can be worked out; a row for each person's answers would show each answer as it came in."
+)
+
+
 @login_required
 @require_GET
 def ratings_csv(request, slug):
-    """Every rating (participant labels, never e-mails); ?round=N for one round."""
+    """Every rating of the closed rounds (participant labels, never e-mails); ?round=N for one."""
     diagnostic = get_diagnostic_for(request.user, slug)
     round = None
     number = request.GET.get("round", "")
@@ -31,6 +38,10 @@ def ratings_csv(request, slug):
         round = diagnostic.rounds.filter(number=number).first() if number.isdigit() else None
         if round is None:
             raise Http404("No such round")
+    closed = [round] if round else diagnostic.rounds.filter(closed_at__isnull=False)
+    if not any(r.closed_at for r in closed):
+        message = NOT_WHILE_OPEN.format(k=diagnostic.anonymity_threshold)
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
     writer = csv.writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
     suffix = f"-round-{round.number}" if round else ""
     response = StreamingHttpResponse(
