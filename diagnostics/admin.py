@@ -31,7 +31,7 @@ class DiagnosticValueCodeAdmin(admin.ModelAdmin):
 
 @admin.register(models.Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["label", "diagnostic", "party", "revoked_at"]
+    list_display = ["label", "diagnostic", "party", "joined_through", "revoked_at"]
     list_filter = ["diagnostic"]
     exclude = ["token"]
     list_select_related = ["diagnostic", "party"]

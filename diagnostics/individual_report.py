@@ -7,10 +7,8 @@ individual answers shown are the participant's own.
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.http import Http404
-
 from . import analysis, charts
-from .models import Participant, Rating
+from .models import Rating
 
 YOU_COLOUR = "#212529"
 
@@ -22,18 +20,6 @@ class ReportRow:
     current_level: int | None  # None: "don't know"
     target_level: int | None
     chart: str
-
-
-def participant_for(token):
-    """The participant behind a secret link; 404 for unknown or revoked links."""
-    participant = (
-        Participant.objects.select_related("diagnostic", "party")
-        .filter(token=token, revoked_at__isnull=True)
-        .first()
-    )
-    if participant is None:
-        raise Http404("No such link")
-    return participant
 
 
 def finished(ratings, value_codes):

@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.conf import settings
@@ -11,6 +12,12 @@ from valuecodes.models import LevelLabels, ValueCodeContent
 def new_token():
     """A secret for links: 256 bits from `secrets`, URL-safe."""
     return secrets.token_urlsafe(32)
+
+
+# What add_named_participant appends to keep a joiner's label unique in the diagnostic.
+CLASH_SUFFIX = re.compile(r" \(\d+\)$")
+# Places on a party's open link until the facilitator says otherwise.
+DEFAULT_OPEN_LINK_CAPACITY = 10
 
 
 def _level_or_null(field):
@@ -89,12 +96,19 @@ class Party(models.Model):
     # Per-party open link: people self-register with a name when e-mail is not wanted.
     open_link_token = models.CharField(max_length=64, unique=True, default=new_token)
     open_link_enabled = models.BooleanField(default=False)
+    open_link_capacity = models.PositiveSmallIntegerField(
+        default=DEFAULT_OPEN_LINK_CAPACITY,
+        help_text="How many people may join this party through its open link, in all.",
+    )
 
     class Meta:
         ordering = ["diagnostic", "position", "id"]
         verbose_name_plural = "parties"
         constraints = [
             models.UniqueConstraint(fields=["diagnostic", "name"], name="party_unique_name"),
+            models.CheckConstraint(
+                condition=Q(open_link_capacity__gte=1), name="party_open_link_capacity_positive"
+            ),
             models.CheckConstraint(condition=Q(name__regex=r"\S"), name="party_name_not_blank"),
             models.CheckConstraint(
                 condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="party_colour_hex"
@@ -129,6 +143,17 @@ class DiagnosticValueCode(ValueCodeContent):
 
 
 class Participant(models.Model):
+    # How the person came in: invited by a facilitator, or joined on their own (bounded by the
+    # party's open-link places or the workshop's seats, and removable with their answers).
+    INVITED = "invited"
+    OPEN_LINK = "open_link"
+    WORKSHOP = "workshop"
+    JOINED_THROUGH = [
+        (INVITED, "Invited"),
+        (OPEN_LINK, "Open link"),
+        (WORKSHOP, "Workshop code"),
+    ]
+
     diagnostic = models.ForeignKey(
         Diagnostic, on_delete=models.CASCADE, related_name="participants"
     )
@@ -138,11 +163,22 @@ class Participant(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
+    joined_through = models.CharField(max_length=10, choices=JOINED_THROUGH, default=INVITED)
+    email_batch = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last batch of e-mails that reached this participant: its retries skip them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["party__position", "label"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(joined_through__in=["invited", "open_link", "workshop"]),
+                name="participant_joined_through_valid",
+            ),
             models.UniqueConstraint(
                 fields=["diagnostic", "label"], name="participant_unique_label"
             ),
@@ -157,6 +193,18 @@ class Participant(models.Model):
     @property
     def is_revoked(self):
         return self.revoked_at is not None
+
+    @property
+    def is_joiner(self):
+        """Joined without an invitation: such a person can be removed with their answers."""
+        return self.joined_through != self.INVITED
+
+    @property
+    def own_name(self):
+        """The name shown to the person themselves. A joiner's label may end in the " (2)" that
+        keeps labels unique; shown to them, it would tell that someone of that name takes part,
+        perhaps in another party."""
+        return CLASH_SUFFIX.sub("", self.label) if self.is_joiner else self.label
 
 
 class Round(models.Model):

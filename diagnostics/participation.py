@@ -13,7 +13,7 @@ from django.http import Http404
 
 from valuecodes.models import LEVELS
 
-from .models import DiagnosticValueCode, Participant, Rating, Round
+from .models import DiagnosticValueCode, Participant, Party, Rating, Round
 
 ANSWER_KEYS = ("current_level", "target_level", "comment")
 ANSWERED_FLAG = {"current_level": "current_answered", "target_level": "target_answered"}
@@ -24,11 +24,34 @@ class RatingRefused(ValidationError):
     """The link may not rate now: it was revoked, or no round is open."""
 
 
+class ParticipantRevoked(RatingRefused):
+    """The facilitator revoked this person: nothing is left that they may do or see."""
+
+
 class RegistrationRefused(ValidationError):
     """The party's open link is switched off."""
 
 
+class OpenLinkFull(RegistrationRefused):
+    """Every place on the party's open link is taken."""
+
+
+REVOKED = "This link was revoked. Ask your facilitator for a new one."
+LINK_FULL = (
+    "This sign-up link is full: every place on it is taken. Ask your facilitator to let you in."
+)
+
+
 # Reads
+
+
+def check_active(participant):
+    """The one rule behind every right a participant has (rate, capture, upvote, see their own
+    results): a revoked person has none. A removed person no longer exists, so has none either.
+    """
+    if participant.is_revoked:
+        raise ParticipantRevoked(REVOKED)
+    return participant
 
 
 def participant_for_token(token):
@@ -39,6 +62,20 @@ def participant_for_token(token):
     if participant is None:
         raise Http404("No such link")
     return participant
+
+
+def active_participant_for_token(token):
+    """As participant_for_token, refusing a revoked link with ParticipantRevoked."""
+    return check_active(participant_for_token(token))
+
+
+def open_link_places_taken(party):
+    """How many people joined the party through its open link (removed people no longer count)."""
+    return Participant.objects.filter(party=party, joined_through=Participant.OPEN_LINK).count()
+
+
+def open_link_is_full(party):
+    return open_link_places_taken(party) >= party.open_link_capacity
 
 
 def open_round(diagnostic):
@@ -127,8 +164,7 @@ def _clean_answers(answers):
 
 
 def _check_may_rate(participant):
-    if participant.is_revoked:
-        raise RatingRefused("This link was revoked. Ask your facilitator for a new one.")
+    check_active(participant)
     round = open_round(participant.diagnostic_id)
     if round is None:
         raise RatingRefused("Rating is closed: no round is open for this diagnostic.")
@@ -208,14 +244,22 @@ def upsert_ratings(ratings):
     )
 
 
+@transaction.atomic
 def register_participant(*, party, name):
-    """Create a participant in `party` through its open link; clashing names get " (2)" etc."""
+    """Create a participant in `party` through its open link, while it has a place free.
+
+    The party's row is locked while places are counted, so two people signing up at the same
+    moment cannot both take the last place.
+    """
+    party = Party.objects.select_for_update().get(pk=party.pk)
     if not party.open_link_enabled:
         raise RegistrationRefused("This sign-up link is closed. Ask your facilitator for another.")
-    return add_named_participant(party=party, name=name)
+    if open_link_is_full(party):
+        raise OpenLinkFull(LINK_FULL)
+    return add_named_participant(party=party, name=name, joined_through=Participant.OPEN_LINK)
 
 
-def add_named_participant(*, party, name):
+def add_named_participant(*, party, name, joined_through):
     """A new participant of `party` labelled as they typed it; a label already taken gets " (2)"."""
     name = " ".join((name or "").split())[:100]
     if not name:
@@ -233,7 +277,10 @@ def add_named_participant(*, party, name):
         try:
             with transaction.atomic():
                 return Participant.objects.create(
-                    diagnostic_id=party.diagnostic_id, party=party, label=label
+                    diagnostic_id=party.diagnostic_id,
+                    party=party,
+                    label=label,
+                    joined_through=joined_through,
                 )
         except IntegrityError:
             continue  # someone took the same label at the same moment: look again

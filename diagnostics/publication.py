@@ -29,13 +29,16 @@ import operator
 from collections import defaultdict
 from functools import reduce
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.connection import ConnectionProxy
 
 from .models import Publication, PublishedRating, Rating, Round
+
+cache = ConnectionProxy(caches, "live")  # a lost watermark costs a full comparison, no more
 
 # Longer than a rating save takes from stamping `updated_at` to committing (and than the clock
 # skew between web servers), so that a change committed late is still counted.

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.http import Http404
 
-from .models import Diagnostic, DiagnosticMember
+from .models import Diagnostic, DiagnosticMember, Participant
 
 
 def visible_diagnostics(user):
@@ -41,3 +41,13 @@ def get_diagnostic_for(user, slug, *, roles=(DiagnosticMember.FACILITATOR,)):
     if diagnostic is None:
         raise Http404("No such diagnostic")
     return diagnostic
+
+
+def joiners(diagnostic):
+    """People who joined without an invitation (open link or workshop code), revoked ones too,
+    grouped by how they joined, then by party; one query whatever their number."""
+    return list(
+        diagnostic.participants.exclude(joined_through=Participant.INVITED)
+        .select_related("party")
+        .order_by("joined_through", "party__position", "party_id", "created_at", "id")
+    )

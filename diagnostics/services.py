@@ -343,13 +343,36 @@ def remove_party(*, party):
     return party
 
 
+MAX_PLACES = 10_000
+
+
+def _check_places(capacity):
+    try:
+        capacity = int(capacity)
+    except (TypeError, ValueError):
+        capacity = 0
+    if not 1 <= capacity <= MAX_PLACES:
+        raise ValidationError(
+            {"capacity": f"Say how many people may join through the link: 1 to {MAX_PLACES}."}
+        )
+    return capacity
+
+
 @transaction.atomic
-def set_open_link(*, party, enabled, renew=False):
-    """Enable or disable the party's open self-registration link; `renew` makes a new one."""
+def set_open_link(*, party, enabled, renew=False, capacity=None):
+    """Enable or disable the party's open self-registration link; `renew` makes a new one.
+
+    Switching it on needs `capacity`, the number of people who may join through it in all
+    (those who joined already count); it may also be changed while the link is on.
+    """
+    if enabled and capacity is None and not party.open_link_enabled:
+        raise ValidationError({"capacity": "Say how many people may join through the link."})
+    if capacity is not None:
+        party.open_link_capacity = _check_places(capacity)
     party.open_link_enabled = bool(enabled)
     if renew:
         party.open_link_token = new_token()
-    party.save(update_fields=["open_link_enabled", "open_link_token"])
+    party.save(update_fields=["open_link_enabled", "open_link_token", "open_link_capacity"])
     return party
 
 

@@ -1,14 +1,8 @@
-import logging
+import uuid
 
 from celery import shared_task
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 
 from . import invitations
-from .links import absolute, participant_url
-from .models import Participant
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -18,32 +12,14 @@ logger = logging.getLogger(__name__)
     retry_backoff=True,
     max_retries=5,
 )
-def send_participant_emails(participant_ids, reminder=False):
+def send_participant_emails(participant_ids, reminder=False, batch=None):
     """E-mail each participant their personal link: an invitation, or a reminder to finish.
 
-    Revoked participants and those without an e-mail are skipped, so a retried task is harmless.
+    Retried (and redelivered after a lost worker) with the same batch, which sends only to
+    those the batch has not reached yet.
     """
-    participants = list(
-        Participant.objects.filter(pk__in=participant_ids, revoked_at__isnull=True)
-        .exclude(email="")
-        .select_related("diagnostic", "party")
+    return invitations.email_batch(
+        participant_ids=participant_ids,
+        batch=batch or str(uuid.uuid4()),  # queued before batches existed
+        reminder=reminder,
     )
-    kind = "reminder" if reminder else "invitation"
-    messages = []
-    for participant in participants:
-        context = {
-            "participant": participant,
-            "diagnostic": participant.diagnostic,
-            "link": absolute(participant_url(participant)),
-            "reminder": reminder,
-        }
-        subject = render_to_string(f"diagnostics/email/{kind}_subject.txt", context)
-        body = render_to_string(f"diagnostics/email/{kind}.txt", context)
-        messages.append(
-            EmailMessage(subject=" ".join(subject.split()), body=body, to=[participant.email])
-        )
-    if messages:
-        get_connection().send_messages(messages)
-        invitations.mark_invited(participant_ids=[p.pk for p in participants])
-    logger.info("Sent %d %s e-mails", len(messages), kind)
-    return len(messages)

@@ -73,6 +73,7 @@ def export_diagnostic(diagnostic):
                 "position": p.position,
                 "open_link_token": p.open_link_token,
                 "open_link_enabled": p.open_link_enabled,
+                "open_link_capacity": p.open_link_capacity,
             }
             for p in diagnostic.parties.order_by("position", "id")
         ],
@@ -96,6 +97,7 @@ def export_diagnostic(diagnostic):
                 "token": p.token,
                 "revoked_at": _iso(p.revoked_at),
                 "invited_at": _iso(p.invited_at),
+                "joined_through": p.joined_through,
                 "created_at": _iso(p.created_at),
             }
             for p in participants
@@ -234,6 +236,7 @@ def _create(data):
             token=p["token"],
             revoked_at=_datetime(p["revoked_at"]),
             invited_at=_datetime(p["invited_at"]),
+            joined_through=_joined_through(p),
         )
         if p.get("created_at"):
             Participant.objects.filter(pk=participant.pk).update(
@@ -307,6 +310,14 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
         )
         for r in data.get("published_ratings", [])
     )
+
+
+def _joined_through(participant):
+    """How a participant came in; files written before it was recorded say "invited"."""
+    value = participant.get("joined_through", Participant.INVITED)
+    if value not in dict(Participant.JOINED_THROUGH):
+        raise ValueError(f"unknown joined_through {value!r} for {participant['label']!r}")
+    return value
 
 
 def _add_members(diagnostic, members):

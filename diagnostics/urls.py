@@ -30,6 +30,11 @@ urlpatterns = [
         name="participant_revoke",
     ),
     path(
+        "<slug:slug>/participants/<int:participant_id>/remove/",
+        people.participant_remove,
+        name="participant_remove",
+    ),
+    path(
         "<slug:slug>/participants/<int:participant_id>/reissue/",
         people.participant_reissue,
         name="participant_reissue",

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import business_case
 from .models import Report
@@ -16,6 +17,8 @@ logger = logging.getLogger(__name__)
 # A render takes seconds and the worker's hard time limit is 300 s: 15 minutes is surely dead.
 STALE_AFTER = timedelta(minutes=15)
 REQUEUED_BY_SWEEP = "Queued again: no worker had picked it up"
+# The request is saved but never reached the queue; the sweep sends it again.
+DELAYED = "Delayed: the report queue is not answering. It will start by itself once it is back"
 
 
 class CannotRetry(Exception):
@@ -64,11 +67,25 @@ def retry(*, report):
 
 
 def enqueue(report):
+    # robust: an eager-render error must not break the request that queued it; the Report row
+    # records the failure and the sweep catches a lost message.
+    transaction.on_commit(lambda: _send(report.pk), robust=True)
+
+
+def _send(report_id):
     from .tasks import render_report
 
-    # robust: a broker or eager-render error must not break the request that queued it;
-    # the Report row records the failure and the sweep catches a lost message.
-    transaction.on_commit(lambda: render_report.delay(report.pk), robust=True)
+    try:
+        render_report.delay(report_id)
+    except BrokerUnavailable as exc:
+        logger.warning("Report %s not queued, the broker is unavailable: %s", report_id, exc)
+        Report.objects.filter(pk=report_id, status=Report.QUEUED).update(step=DELAYED)
+
+
+def is_delayed(report):
+    """True when the request is saved but waits for the queue to come back (see DELAYED)."""
+    report.refresh_from_db(fields=["status", "step"])
+    return report.status == Report.QUEUED and report.step == DELAYED
 
 
 def set_progress(report, step, progress):
@@ -144,7 +161,9 @@ def mark_retrying(report_id, reason, countdown):
 def sweep_stale(*, now=None, stale_after=STALE_AFTER):
     """Fail reports stuck in "rendering"; queue stuck "queued" ones once more, then fail them.
 
-    Returns (failed, requeued) counts. Run it every few minutes (`manage.py sweep_reports`).
+    Requests that never reached the queue (DELAYED) are sent again at once, however old: a
+    broker outage is not the requester's fault. Returns (failed, requeued) counts. Run it every
+    few minutes (`manage.py sweep_reports`).
     """
     cutoff = (now or timezone.now()) - stale_after
     minutes = int(stale_after.total_seconds() // 60)
@@ -155,7 +174,8 @@ def sweep_stale(*, now=None, stale_after=STALE_AFTER):
         "minutes). Try again.",
         finished_at=timezone.now(),
     )
-    stuck = Report.objects.filter(status=Report.QUEUED, queued_at__lt=cutoff)
+    delayed = Report.objects.filter(status=Report.QUEUED, step=DELAYED)
+    stuck = Report.objects.filter(status=Report.QUEUED, queued_at__lt=cutoff).exclude(step=DELAYED)
     failed += stuck.filter(step=REQUEUED_BY_SWEEP).update(
         status=Report.FAILED,
         step="Failed",
@@ -163,7 +183,7 @@ def sweep_stale(*, now=None, stale_after=STALE_AFTER):
         finished_at=timezone.now(),
     )
     requeued = 0
-    for report in stuck.exclude(step=REQUEUED_BY_SWEEP):
+    for report in [*delayed, *stuck.exclude(step=REQUEUED_BY_SWEEP)]:
         Report.objects.filter(pk=report.pk).update(step=REQUEUED_BY_SWEEP, queued_at=timezone.now())
         enqueue(report)
         requeued += 1

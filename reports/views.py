@@ -49,9 +49,21 @@ def report_request(request, slug):
     if round_ is None:
         messages.error(request, "Choose a round to report on.")
         return redirect("reports:list", slug=slug)
-    services.request_business_case(diagnostic=diagnostic, round_=round_, requested_by=request.user)
-    messages.success(request, f"The business case for round {round_.number} is on its way.")
+    report = services.request_business_case(
+        diagnostic=diagnostic, round_=round_, requested_by=request.user
+    )
+    if services.is_delayed(report):
+        messages.warning(request, _delayed_message(round_))
+    else:
+        messages.success(request, f"The business case for round {round_.number} is on its way.")
     return redirect("reports:list", slug=slug)
+
+
+def _delayed_message(round_):
+    return (
+        f"Reports are delayed: the report queue is not answering right now. Your request for "
+        f"round {round_.number} is saved and will start by itself once the queue is back."
+    )
 
 
 @login_required
@@ -75,7 +87,10 @@ def report_retry(request, slug, report_id):
     except services.CannotRetry as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Trying the round {report.round.number} report again.")
+        if services.is_delayed(report):
+            messages.warning(request, _delayed_message(report.round))
+        else:
+            messages.success(request, f"Trying the round {report.round.number} report again.")
     return redirect("reports:list", slug=slug)
 
 

@@ -65,9 +65,36 @@ CHROMIUM_ARGS = [
 ]
 
 
+class PolicyWatchingBrowser:
+    """A Playwright browser whose pages record what the Content-Security-Policy refused."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.refusals = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def _watch(self, message):
+        if "Content Security Policy" in message.text:
+            self.refusals.append(f"{message.location.get('url')}: {message.text}")
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.on("console", self._watch)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+
 @pytest.fixture
 def browser(monkeypatch):
-    """Debian's headless Chromium through Playwright (never a downloaded browser)."""
+    """Debian's headless Chromium through Playwright (never a downloaded browser).
+
+    A test fails when a page it opened broke the Content-Security-Policy (an inline script, an
+    eval, a <style> element): the header is enforced, so that code did not run for real users.
+    """
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
@@ -78,11 +105,13 @@ def browser(monkeypatch):
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        yield chromium
+        watching = PolicyWatchingBrowser(chromium)
+        yield watching
         chromium.close()
         # ORM calls made while Playwright's loop runs get their own connection: close it, or
         # the PostgreSQL test database cannot be dropped at the end.
         connections.close_all()
+    assert watching.refusals == [], "\n".join(watching.refusals)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -47,10 +49,13 @@ INSTALLED_APPS = [
     "diagnostics",
     "reports",
     "workshops",
+    "ttm",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ttm.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +124,11 @@ MEDIA_URL = "media/"
 # Reverse proxies in front of the app that append the client address to X-Forwarded-For.
 # 0 (default): trust REMOTE_ADDR only, since clients can write X-Forwarded-For themselves.
 TTM_TRUSTED_PROXIES = int(os.environ.get("TTM_TRUSTED_PROXIES", "0"))
+# Login throttling (ttm/login_throttle.py): after this many failed logins for one username, or
+# from one client address, within TTM_LOGIN_LOCKOUT_MINUTES, logins for it are refused that long.
+TTM_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("TTM_LOGIN_FAILURES_PER_USERNAME", "10"))
+TTM_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("TTM_LOGIN_FAILURES_PER_ADDRESS", "30"))
+TTM_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TTM_LOGIN_LOCKOUT_MINUTES", "15"))
 TTM_PROTECTED_MEDIA_HEADER = os.environ.get("TTM_PROTECTED_MEDIA_HEADER", "")
 TTM_PROTECTED_MEDIA_PREFIX = os.environ.get("TTM_PROTECTED_MEDIA_PREFIX", "/protected/")
 STORAGES = {
@@ -145,11 +155,22 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 TTM_BASE_URL = os.environ.get("TTM_BASE_URL", "http://127.0.0.1:8000")
 
 # Rate limits and live-update state must be shared by all web processes: Redis when available.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# "default" raises while Redis is down, so rate limits fail closed; "live" (workshop change
+# stamps) answers "not cached" instead, so screens keep working with full renders.
+CACHES = (
+    {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "live": {"BACKEND": "ttm.cache.FailSoftRedisCache", "LOCATION": REDIS_URL},
+    }
     if (REDIS_URL := os.environ.get("REDIS_URL", ""))
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+    else {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "live": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live"},
+    }
+)
 
 # Celery: without REDIS_URL tasks run eagerly in-process; with it, on real workers.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -165,6 +186,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Task state lives in the database (Report, Participant) and nobody reads a result. Subscribing
+# to results made .delay() hang ~20 s and then break Celery in the web process while Redis was
+# down; without it, .delay() fails within a second and the caller can say so.
+CELERY_TASK_IGNORE_RESULT = True
 # Longer than the hard time limit, so a task still running is never delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -174,8 +199,33 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-reports": {"task": "reports.tasks.sweep_reports", "schedule": 300.0},
 }
 
-if not DEBUG:
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# or evaluated (htmx is told not to evaluate either: see the htmx-config meta tag in base.html).
+# Styles: no <style> elements, but style="" attributes are allowed, since templates colour party
+# swatches and size bars from data; browsers without style-src-attr fall back to style-src.
+# img-src allows data: for the SVG icons inside Bootstrap's CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Only a proxy we trust may tell us the request came over HTTPS; a client reaching gunicorn
+# directly could otherwise claim it and get secure cookies sent over plain HTTP.
+if TTM_TRUSTED_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", "1")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

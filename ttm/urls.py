@@ -5,11 +5,14 @@ from django.urls import include, path
 from workshops.urls import participant_urlpatterns, presenter_urlpatterns
 
 from . import views
+from .login_throttle import AdminLoginForm, LoginForm
+
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("diagnostics/", include("diagnostics.urls")),
     path("diagnostics/<slug:slug>/", include("diagnostics.results_urls")),
@@ -25,3 +28,5 @@ urlpatterns = [
     path("workshop/", include((participant_urlpatterns, "workshop"))),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "ttm.views.server_error"

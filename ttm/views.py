@@ -1,7 +1,11 @@
+import sys
+
 from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,3 +50,14 @@ def healthz(request):
     healthy = all(state == "up" for state in checks.values())
     body = {"status": "ok" if healthy else "degraded", **checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """handler500: an unreachable database is a 503 "try again shortly", anything else a 500.
+
+    Rendered without the request, so the page needs no database (sessions, users) itself.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        html = loader.render_to_string("503.html")
+        return HttpResponse(html, status=503, headers={"Retry-After": "30"})
+    return defaults.server_error(request)

@@ -16,9 +16,22 @@ class JoinCodeForm(forms.Form):
     )
 
 
+class PartyRadios(forms.RadioSelect):
+    """Radio buttons for the parties; a party whose seats are all taken is shown, disabled."""
+
+    full = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if getattr(value, "value", value) in self.full:
+            option["attrs"]["disabled"] = True
+            option["label"] = f"{label} (full: ask the facilitator)"
+        return option
+
+
 class JoinForm(forms.Form):
     party = forms.ModelChoiceField(
-        queryset=None, empty_label=None, widget=forms.RadioSelect, label="I am with"
+        queryset=None, empty_label=None, widget=PartyRadios, label="I am with"
     )
     name = forms.CharField(
         label="Your name",
@@ -27,9 +40,10 @@ class JoinForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
-    def __init__(self, *args, diagnostic, **kwargs):
+    def __init__(self, *args, diagnostic, full_party_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = diagnostic.parties.order_by("position", "id")
+        self.fields["party"].widget.full = frozenset(full_party_ids)
 
 
 class InvitationForm(forms.Form):
@@ -78,3 +92,21 @@ class AgreedTargetForm(forms.Form):
     due_date = forms.DateField(
         label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class SeatsForm(forms.Form):
+    """Seats per party in a workshop: one number field per party, named seats-<party id>."""
+
+    def __init__(self, *args, parties, initial_seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = list(parties)
+        for party in self.parties:
+            self.fields[f"seats-{party.pk}"] = forms.IntegerField(
+                label=party.name, min_value=1, max_value=10_000, initial=initial_seats.get(party.pk)
+            )
+
+    def seats(self):
+        return {party.pk: self.cleaned_data[f"seats-{party.pk}"] for party in self.parties}
+
+    def party_fields(self):
+        return [(party, self[f"seats-{party.pk}"]) for party in self.parties]

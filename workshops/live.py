@@ -1,34 +1,27 @@
 """Change stamps for live updates: htmx polls answer 304 while nothing has changed.
 
-Three stamps per session live in the cache (Redis in production, shared by every web process):
+Two stamps per session live in the "live" cache (Redis in production, shared by every web
+process; it answers "not cached" while Redis is down, see ttm.cache):
 - "stage": what phones show (Value Code on screen, state, reveal, captured things);
-- "answers": bumped by every rating, which only the presenter view shows (who has answered);
-- "figures": the published figures of the round (PRODUCT.md 3: they move in steps of K, not
-  with each answer). Publication happens when results are read, so whoever renders the reveal
-  records the publication it showed (`note_figures`); a new one makes the other screens reload.
+- "answers": bumped by every rating, which only the presenter view (and a revealed phone) shows.
 An idle poll therefore costs one cache read and no database query. A stamp is a random token
-(or a publication's time) rather than a counter, so a cache that lost its keys can never hand
-out an old value again. A stage stamp ends in "r" while the reveal is shown, so phones know to
-follow the figures too.
+rather than a counter, so a cache that lost its keys can never hand out an old value again.
+A stage stamp ends in "r" while the reveal is shown, so phones know to follow the answers too.
 """
 
 import secrets
-from typing import NamedTuple
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
+from django.utils.connection import ConnectionProxy
+
+cache = ConnectionProxy(caches, "live")
 
 TIMEOUT = 24 * 3600
 
 
-class Stamps(NamedTuple):
-    stage: str
-    answers: str
-    figures: str
-
-
 def _keys(session_id):
-    return Stamps(*(f"workshop:{session_id}:{name}" for name in Stamps._fields))
+    return f"workshop:{session_id}:stage", f"workshop:{session_id}:answers"
 
 
 def _token(revealed=False):
@@ -36,12 +29,12 @@ def _token(revealed=False):
 
 
 def _set(session, *, stage, answers):
-    keys = _keys(session.pk)
+    stage_key, answers_key = _keys(session.pk)
     values = {}
     if stage:
-        values[keys.stage] = _token(session.revealed)
+        values[stage_key] = _token(session.revealed)
     if answers:
-        values[keys.answers] = _token()
+        values[answers_key] = _token()
     cache.set_many(values, TIMEOUT)
 
 
@@ -55,39 +48,27 @@ def bump(session, *, stage=True, answers=False):
     transaction.on_commit(lambda: _set(session, stage=stage, answers=answers))
 
 
-def note_figures(session_id, published):
-    """Record the publication a reveal showed (`analyse()["published_at"]`); a different one
-    than last recorded changes the figures stamp."""
-    key = _keys(session_id).figures
-    token = "p" + "|".join(sorted(moment or "-" for moment in published.values()))
-    if cache.get(key) != token:
-        cache.set(key, token, TIMEOUT)
-
-
 def stamps(session_id, *, load_session):
-    """The session's Stamps; `load_session()` is called only when the cache is cold."""
-    keys = _keys(session_id)
-    found = cache.get_many(keys)
-    if len(found) == len(keys):
-        return Stamps(*(found[key] for key in keys))
+    """(stage, answers) of a session; `load_session()` is called only when the cache is cold."""
+    stage_key, answers_key = _keys(session_id)
+    found = cache.get_many([stage_key, answers_key])
+    if len(found) == 2:
+        return found[stage_key], found[answers_key]
     session = load_session()
-    cache.add(keys.stage, _token(session.revealed), TIMEOUT)
-    cache.add(keys.answers, _token(), TIMEOUT)
-    cache.add(keys.figures, _token(), TIMEOUT)
-    found = cache.get_many(keys)
-    return Stamps(*(found.get(key, "") for key in keys))
+    cache.add(stage_key, _token(session.revealed), TIMEOUT)
+    cache.add(answers_key, _token(), TIMEOUT)
+    found = cache.get_many([stage_key, answers_key])
+    # A cache that cannot keep them (Redis down): fresh stamps, so no poll ever gets a 304.
+    return found.get(stage_key) or _token(session.revealed), found.get(answers_key) or _token()
 
 
-def presenter_etag(stamps):
-    return f'"p-{stamps.stage}-{stamps.answers}-{stamps.figures}"'
+def presenter_etag(stage, answers):
+    return f'"p-{stage}-{answers}"'
 
 
-def phone_etag(stamps):
-    # Phones show figures only while revealed, and then only as published: other people's
-    # answers alone change nothing on a phone.
-    if stamps.stage.endswith("r"):
-        return f'"m-{stamps.stage}-{stamps.figures}"'
-    return f'"m-{stamps.stage}"'
+def phone_etag(stage, answers):
+    # Phones show figures only while revealed; otherwise other people's votes change nothing.
+    return f'"m-{stage}-{answers}"' if stage.endswith("r") else f'"m-{stage}"'
 
 
 def not_modified(request, etag):

@@ -15,6 +15,7 @@ from diagnostics.models import (
     Diagnostic,
     DiagnosticValueCode,
     Participant,
+    Party,
     Round,
     ThingThatMatters,
 )
@@ -118,6 +119,46 @@ class WorkshopAttendee(models.Model):
 
     def __str__(self):
         return f"{self.participant_id} in {self.session_id}"
+
+
+class WorkshopSeats(models.Model):
+    """How many people of one party may be in the session (attendees, however they joined).
+
+    Per party, because the party is what an invented joiner needs to share with a real one:
+    a cap on the whole room would leave every spare seat free for one small party.
+    """
+
+    session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="seats")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    seats = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name_plural = "workshop seats"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "party"], name="workshop_seats_once"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="workshop_seats_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.seats} seats for {self.party_id} in {self.session_id}"
+
+
+class WorkshopReveal(models.Model):
+    """A Value Code revealed in a session: answers to it are closed from then on, and the
+    figures shown are the ones frozen here at the reveal."""
+
+    session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="reveals")
+    value_code = models.ForeignKey(DiagnosticValueCode, on_delete=models.CASCADE, related_name="+")
+    figures = models.JSONField()
+    revealed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "value_code"], name="workshop_reveal_once")
+        ]
+
+    def __str__(self):
+        return f"{self.value_code_id} revealed in {self.session_id}"
 
 
 class CapturedThing(models.Model):

@@ -1,15 +1,39 @@
 """Reads for the live screens. Each screen costs a fixed number of queries, whatever the
 number of people in the room, Value Codes or captured things."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
 from diagnostics.analysis import analyse
-from diagnostics.models import AgreedTarget, Rating
+from diagnostics.models import AgreedTarget, Party, Rating
+from diagnostics.participation import ParticipantRevoked, check_active
 from valuecodes.models import LEVELS
 
-from . import live
-from .models import CapturedThing, Upvote, WorkshopAttendee, WorkshopSession
+from .models import (
+    CapturedThing,
+    Upvote,
+    WorkshopAttendee,
+    WorkshopReveal,
+    WorkshopSeats,
+    WorkshopSession,
+)
+
+
+class Withdrawn(Exception):
+    """The person this browser joined as was removed or revoked: they may do nothing more."""
+
+
+@dataclass
+class PartySeats:
+    party: Party
+    present: int  # people of the party in the room
+    seats: int  # how many may be
+
+    @property
+    def full(self):
+        return self.present >= self.seats
 
 
 def session_for_presenter(diagnostic):
@@ -22,7 +46,8 @@ def session_for_presenter(diagnostic):
 
 
 def attendee_for(session_id, participant_id):
-    """The attendance of this browser's participant in the session; 404 for anyone else."""
+    """The attendance of this browser's participant in the session; 404 for a browser that
+    never joined it, Withdrawn once the person it joined as was removed or revoked."""
     if not participant_id:
         raise Http404("Not in this workshop")
     attendee = (
@@ -35,23 +60,55 @@ def attendee_for(session_id, participant_id):
         .filter(session_id=session_id, participant_id=participant_id)
         .first()
     )
-    if attendee is None:
-        raise Http404("Not in this workshop")
+    if attendee is None:  # this browser joined, so the attendance went with its person
+        raise Withdrawn
+    try:
+        check_active(attendee.participant)
+    except ParticipantRevoked as revoked:
+        raise Withdrawn from revoked
     return attendee
 
 
-def answer_counts(session, parties):
-    """[(party, answered, in the room)] for the Value Code on screen: "Council 5/6".
+def seats_taken(session):
+    """{party id: (people in the room, seats)}; two queries."""
+    seats = dict(WorkshopSeats.objects.filter(session=session).values_list("party_id", "seats"))
+    present = _present(session)
+    return {pk: (present.get(pk, 0), seats.get(pk, 0)) for pk in {*seats, *present}}
 
-    "In the room" are the session's attendees; "answered" those of them who gave a current level
-    (or "don't know") on the Value Code on screen.
-    """
-    present = dict(
+
+def party_seats(session, parties):
+    """[PartySeats] in the order of `parties` (a party given no seats has 0)."""
+    taken = seats_taken(session)
+    return [PartySeats(party, *taken.get(party.pk, (0, 0))) for party in parties]
+
+
+def full_party_ids(session):
+    """Parties of the session's diagnostic with no free seat (a party given no seats has none)."""
+    free = {pk for pk, (present, seats) in seats_taken(session).items() if present < seats}
+    parties = Party.objects.filter(diagnostic_id=session.diagnostic_id)
+    return set(parties.values_list("pk", flat=True)) - free
+
+
+def _present(session):
+    return dict(
         WorkshopAttendee.objects.filter(session=session)
         .values_list("participant__party_id")
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def answer_counts(session, parties, frozen=None):
+    """[(party, answered, in the room)] for the Value Code on screen: "Council 5/6".
+
+    "In the room" are the session's attendees; "answered" those of them who gave a current level
+    (or "don't know") on the Value Code on screen. Once it was revealed (`frozen`), both are
+    the counts frozen at the reveal.
+    """
+    if frozen is not None:
+        counts = frozen.figures["counts"]
+        return [(party, *counts.get(str(party.pk), (0, 0))) for party in parties]
+    present = _present(session)
     answered = {}
     if session.current_value_code_id:
         answered = dict(
@@ -79,23 +136,47 @@ def _bars(distribution):
     ]
 
 
-def reveal(session, parties):
-    """The published figures of the Value Code on screen, anonymity applied (analysis.analyse).
+def is_locked(session, value_code_id):
+    """Was this Value Code revealed in the session (so answers to it are closed)?"""
+    return WorkshopReveal.objects.filter(session=session, value_code_id=value_code_id).exists()
 
-    Records the publication shown, so that every screen follows a new one (live.note_figures).
-    """
+
+def frozen_reveal(session):
+    """The WorkshopReveal of the Value Code on screen, or None while it is open for answers."""
     if not session.current_value_code_id:
         return None
+    return WorkshopReveal.objects.filter(
+        session=session, value_code_id=session.current_value_code_id
+    ).first()
+
+
+def figures_to_freeze(session):
+    """What the reveal of the Value Code on screen shows from then on (a JSON-able dict): its
+    figures, anonymity applied (analysis.analyse), and the answer counts at that moment."""
+    parties = list(session.diagnostic.parties.order_by("position", "id"))
     result = analyse(
         session.diagnostic,
         session.round.number,
         value_code_ids=[session.current_value_code_id],
     )
-    live.note_figures(session.pk, result["published_at"])
-    figures = result["value_codes"][0]
+    counts = answer_counts(session, parties)
+    return {
+        "threshold": result["anonymity_threshold"],
+        "value_code": result["value_codes"][0],
+        "counts": {str(party.pk): [answered, present] for party, answered, present in counts},
+    }
+
+
+def reveal(frozen, parties):
+    """The frozen figures of a reveal (see figures_to_freeze), laid out for the screens."""
+    if frozen is None:
+        return None
+    figures = frozen.figures["value_code"]
     rows = []
     for party in parties:
-        party_figures = figures["parties"][party.name]
+        party_figures = figures["parties"].get(party.name)
+        if party_figures is None:  # a party added (or renamed) after the reveal
+            continue
         rows.append(
             {
                 "party": party,
@@ -105,7 +186,7 @@ def reveal(session, parties):
             }
         )
     return {
-        "threshold": result["anonymity_threshold"],
+        "threshold": frozen.figures["threshold"],
         "rows": rows,
         "overall": figures["overall"],
         "perception_gap_current": figures["perception_gap_current"],
@@ -147,3 +228,13 @@ def own_rating(session, participant):
         value_code_id=session.current_value_code_id,
         participant=participant,
     ).first()
+
+
+def room(session):
+    """The session's attendees with their participant and party, by party then arrival; one
+    query whatever their number."""
+    return list(
+        WorkshopAttendee.objects.filter(session=session)
+        .select_related("participant__party")
+        .order_by("participant__party__position", "participant__party_id", "joined_at", "id")
+    )

@@ -3,31 +3,84 @@ transaction and marks the session changed so polling screens pick it up (see liv
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from diagnostics.models import Participant, Round, ThingThatMatters
-from diagnostics.participation import add_named_participant
+from diagnostics.participation import add_named_participant, check_active
 
-from . import live
+from . import live, selectors
 from .models import (
     JOIN_CODE_ALPHABET,
     CapturedThing,
     Upvote,
     WorkshopAttendee,
+    WorkshopReveal,
+    WorkshopSeats,
     WorkshopSession,
 )
+
+# Seats offered for a party nobody belongs to yet, until the facilitator says otherwise.
+DEFAULT_SEATS = 10
+MAX_SEATS = 10_000
 
 
 class SessionEnded(ValidationError):
     """The workshop is over: nothing more can be done in it."""
 
 
+class WorkshopFull(ValidationError):
+    """Every seat of the party in this session is taken."""
+
+
+class QuestionLocked(ValidationError):
+    """The Value Code was revealed in this session: answers to it are closed."""
+
+
 # Facilitator: the session and its state machine
 
 
-def start_session(*, diagnostic, user=None, capture_first=False):
-    """Start a live session on the diagnostic's open round, or return the one already live."""
+def expected_seats(diagnostic):
+    """{party id: seats} a new session proposes: the party's active participants, or
+    DEFAULT_SEATS for a party nobody belongs to yet."""
+    active = dict(
+        Participant.objects.filter(diagnostic=diagnostic, revoked_at__isnull=True)
+        .values_list("party_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        pk: active.get(pk) or DEFAULT_SEATS
+        for pk in diagnostic.parties.values_list("pk", flat=True)
+    }
+
+
+def _check_seats(diagnostic, seats):
+    """{party id: seats} for every party of the diagnostic, each a whole number 1..MAX_SEATS."""
+    party_ids = set(diagnostic.parties.values_list("pk", flat=True))
+    if set(seats) - party_ids:
+        raise ValidationError("Seats can only be given to this diagnostic's parties.")
+    cleaned = {}
+    for pk in party_ids:
+        try:
+            number = int(seats.get(pk, 0))
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= MAX_SEATS:
+            raise ValidationError(
+                f"Every party needs between 1 and {MAX_SEATS} seats in the workshop."
+            )
+        cleaned[pk] = number
+    return cleaned
+
+
+def start_session(*, diagnostic, user=None, capture_first=False, seats=None):
+    """Start a live session on the diagnostic's open round, or return the one already live.
+
+    `seats` ({party id: number}) bounds how many people of each party may be in the room;
+    by default, expected_seats().
+    """
+    seats = _check_seats(diagnostic, expected_seats(diagnostic) if seats is None else seats)
     live_session = live_session_of(diagnostic)
     if live_session is not None:
         return live_session
@@ -48,6 +101,10 @@ def start_session(*, diagnostic, user=None, capture_first=False):
                     resume_state=state,
                     current_value_code=first,
                     started_by=user if user and user.is_authenticated else None,
+                )
+                WorkshopSeats.objects.bulk_create(
+                    WorkshopSeats(session=session, party_id=pk, seats=number)
+                    for pk, number in seats.items()
                 )
         except IntegrityError:
             # A live code clashed (one in 887 million), or another tab started one just now.
@@ -109,10 +166,38 @@ def step(*, session, offset):
     return go_to(session=session, value_code=value_code)
 
 
+@transaction.atomic
 def set_revealed(*, session, revealed):
+    """Show or hide the figures of the Value Code on screen.
+
+    The first reveal of a Value Code locks it: its figures are frozen as they stand (while the
+    session row is locked, so no answer slips in between), and answers to it are refused from
+    then on. Hiding and showing again shows the same frozen figures.
+    """
     if revealed and session.current_value_code_id is None:
         raise ValidationError("There is no Value Code on screen to reveal.")
-    return _change(session, revealed=bool(revealed))
+    session = _change(session, revealed=bool(revealed))
+    if revealed and not selectors.is_locked(session, session.current_value_code_id):
+        WorkshopReveal.objects.create(
+            session=session,
+            value_code_id=session.current_value_code_id,
+            figures=selectors.figures_to_freeze(session),
+        )
+    return session
+
+
+@transaction.atomic
+def set_seats(*, session, seats):
+    """Change how many people of each party may be in the room; people already in stay."""
+    seats = _check_seats(session.diagnostic, seats)
+    if not session.is_live:
+        raise SessionEnded("This workshop has ended.")
+    for pk, number in seats.items():
+        WorkshopSeats.objects.update_or_create(
+            session=session, party_id=pk, defaults={"seats": number}
+        )
+    live.bump(session, stage=True, answers=True)
+    return seats
 
 
 def start_capture(*, session):
@@ -188,14 +273,33 @@ def live_session_for_code(code):
     )
 
 
+def _take_seat(session, party):
+    """Lock the party's seats in the session and check one is free (WorkshopFull if not).
+
+    The lock makes people joining at the same moment queue here, so the count they check
+    includes everyone who got in before them.
+    """
+    seats = WorkshopSeats.objects.select_for_update().filter(session=session, party=party).first()
+    taken = WorkshopAttendee.objects.filter(session=session, participant__party=party).count()
+    if seats is None or taken >= seats.seats:
+        raise WorkshopFull(
+            {"party": f"The workshop is full for {party.name}. Ask the facilitator to let you in."}
+        )
+
+
+@transaction.atomic
 def attend(*, session, participant):
-    """Record that the participant is in the room; joining twice is harmless."""
+    """Record that the participant is in the room, in a free seat of their party; joining
+    twice is harmless."""
     if not session.is_live:
         raise SessionEnded("This workshop has ended.")
     if participant.diagnostic_id != session.diagnostic_id:
         raise ValidationError("This person belongs to another diagnostic.")
-    if participant.is_revoked:
-        raise ValidationError("This invitation was revoked. Ask your facilitator.")
+    check_active(participant)
+    attendee = WorkshopAttendee.objects.filter(session=session, participant=participant).first()
+    if attendee is not None:
+        return attendee
+    _take_seat(session, participant.party)
     attendee, created = WorkshopAttendee.objects.get_or_create(
         session=session, participant=participant
     )
@@ -206,13 +310,27 @@ def attend(*, session, participant):
 
 @transaction.atomic
 def join_with_name(*, session, party, name):
-    """A new participant of `party`, named as they typed (clashing names get " (2)")."""
+    """A new participant of `party` in a free seat, named as they typed (clashing names get
+    " (2)")."""
     if not session.is_live:
         raise SessionEnded("This workshop has ended.")
     if party.diagnostic_id != session.diagnostic_id:
         raise ValidationError({"party": "Choose one of this workshop's parties."})
-    participant = add_named_participant(party=party, name=name)
-    attend(session=session, participant=participant)
+    _take_seat(session, party)
+    participant = add_named_participant(party=party, name=name, joined_through=Participant.WORKSHOP)
+    WorkshopAttendee.objects.create(session=session, participant=participant)
+    live.bump(session, stage=False, answers=True)
+    return participant
+
+
+@transaction.atomic
+def remove_attendee(*, session, participant):
+    """Remove someone who joined without an invitation from the diagnostic (see
+    invitations.remove_joiner): their phone loses every right at once, their seat is free."""
+    from diagnostics.invitations import remove_joiner
+
+    remove_joiner(participant=participant)
+    live.bump(session, stage=True, answers=True)
     return participant
 
 
@@ -240,20 +358,34 @@ def join_with_invitation(*, session, link):
 # Participants: rating and capturing
 
 
+QUESTION_LOCKED = "Answers to this question closed at the reveal. Nothing was changed."
+
+
+@transaction.atomic
 def rate(*, session, participant, value_code, answers):
-    """An ordinary rating of the round, allowed on the Value Code on screen while rating."""
+    """An ordinary rating of the round, allowed on the Value Code on screen while rating,
+    until it is revealed.
+
+    The session row is locked as the reveal locks it, so an answer either lands before the
+    figures are frozen or is refused.
+    """
     from diagnostics.participation import save_rating
 
-    if session.state != WorkshopSession.RATING:
+    check_active(participant)
+    locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    if locked.state != WorkshopSession.RATING:
         raise ValidationError("Rating is not open right now: look at the screen.")
-    if value_code.pk != session.current_value_code_id:
+    if value_code.pk != locked.current_value_code_id:
         raise ValidationError("The facilitator has moved on to another Value Code.")
+    if selectors.is_locked(locked, value_code.pk):
+        raise QuestionLocked(QUESTION_LOCKED)
     rating = save_rating(participant=participant, value_code=value_code, answers=answers)
     live.bump(session, stage=False, answers=True)
     return rating
 
 
 def capture(*, session, participant, title, detail=""):
+    check_active(participant)
     if session.state != WorkshopSession.CAPTURING:
         raise ValidationError("The capture round is closed.")
     title = " ".join((title or "").split())[:200]
@@ -268,6 +400,7 @@ def capture(*, session, participant, title, detail=""):
 
 def upvote(*, session, participant, captured_thing):
     """One upvote per participant per captured thing; a second one changes nothing."""
+    check_active(participant)
     if session.state != WorkshopSession.CAPTURING:
         raise ValidationError("The capture round is closed.")
     if captured_thing.session_id != session.pk or captured_thing.merged_into_id:

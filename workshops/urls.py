@@ -19,6 +19,12 @@ presenter_urlpatterns = [
     path("start/", presenter.start, name="start"),
     path("<int:pk>/live/", presenter.presenter_live, name="live"),
     path("<int:pk>/control/", presenter.control, name="control"),
+    path("<int:pk>/room/", presenter.room, name="room"),
+    path(
+        "<int:pk>/room/<int:participant_id>/remove/",
+        presenter.remove_attendee,
+        name="remove_attendee",
+    ),
     path("<int:pk>/agreed-target/", presenter.agreed_target, name="agreed_target"),
     path("<int:pk>/captures/<int:capture_pk>/keep/", presenter.keep, name="keep"),
     path("<int:pk>/captures/<int:capture_pk>/merge/", presenter.merge, name="merge"),

@@ -2,11 +2,15 @@
 
 from django.shortcuts import render
 
-from .. import individual_report
+from .. import individual_report, participation
+from .participant import revoked_page
 
 
 def my_results(request, token):
-    participant = individual_report.participant_for(token)
+    try:
+        participant = participation.active_participant_for_token(token)
+    except participation.ParticipantRevoked:
+        return revoked_page(request)
     context = {"participant": participant, "diagnostic": participant.diagnostic}
     context |= individual_report.build(participant)
     response = render(request, "individual/report.html", context)

@@ -19,11 +19,14 @@ FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
 
 def _active_participant(request, token):
     """(participant, None), or (None, response) when the link was revoked."""
-    participant = participation.participant_for_token(token)
-    if participant.is_revoked:
-        page = render(request, "participant/revoked.html", {"participant": participant}, status=410)
-        return None, page
-    return participant, None
+    try:
+        return participation.active_participant_for_token(token), None
+    except participation.ParticipantRevoked:
+        return None, revoked_page(request)
+
+
+def revoked_page(request):
+    return render(request, "participant/revoked.html", status=410)
 
 
 def home(request, token):
@@ -172,12 +175,17 @@ def join(request, token):
     context = {"party": party, "diagnostic": party.diagnostic}
     if not party.open_link_enabled:
         return render(request, "participant/join_closed.html", context, status=410)
+    if participation.open_link_is_full(party):
+        return render(request, "participant/join_full.html", context, status=409)
     form = JoinForm(request.POST or None)
     if form.is_valid():
         try:
             participant = participation.register_participant(
                 party=party, name=form.cleaned_data["name"]
             )
+        except participation.OpenLinkFull:
+            # The last place went while this person was typing.
+            return render(request, "participant/join_full.html", context, status=409)
         except participation.RegistrationRefused as refused:
             form.add_error(None, refused)
         except ValidationError as invalid:

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from .. import forms, invitations, services
+from .. import forms, invitations, selectors, services
 from ..links import absolute, open_link_url, participant_url
+from ..models import Participant
 from ..progress import current_round, participant_progress
 from .hub import back_to, facilitated, hub_page, perform, submitted
 
@@ -24,9 +25,12 @@ def parties(request, slug):
     if saved:
         messages.success(request, f"{party.name} added.")
         return back_to(slug, "parties")
+    joined = Count("participants", filter=Q(participants__joined_through=Participant.OPEN_LINK))
     party_list = [
         (party, absolute(open_link_url(party), request))
-        for party in diagnostic.parties.annotate(participant_count=Count("participants"))
+        for party in diagnostic.parties.annotate(
+            participant_count=Count("participants"), open_link_taken=joined
+        )
     ]
     return hub_page(
         request, "parties.html", diagnostic, "parties", form=form, party_list=party_list
@@ -67,12 +71,27 @@ def party_open_link(request, slug, party_id):
     diagnostic = facilitated(request, slug)
     party = get_object_or_404(diagnostic.parties, pk=party_id)
     action = request.POST.get("action")
-    services.set_open_link(
-        party=party, enabled=action in {"enable", "renew"}, renew=action == "renew"
+    capacity = request.POST.get("capacity") if action in {"enable", "places"} else None
+
+    def describe(party):
+        if action == "places":
+            return f"{party.open_link_capacity} places on the open link for {party.name}."
+        state = "on" if party.open_link_enabled else "off"
+        return f"The open link for {party.name} is {state}."
+
+    return perform(
+        request,
+        slug,
+        "parties",
+        lambda: services.set_open_link(
+            party=party,
+            enabled=action in {"enable", "renew"}
+            or (action == "places" and party.open_link_enabled),
+            renew=action == "renew",
+            capacity=capacity,
+        ),
+        describe,
     )
-    state = "on" if party.open_link_enabled else "off"
-    messages.success(request, f"The open link for {party.name} is {state}.")
-    return back_to(slug, "parties")
 
 
 # --- participants ----------------------------------------------------------------------------
@@ -111,6 +130,7 @@ def participants(request, slug):
         form=form,
         people=people,
         revoked=revoked,
+        joiners=selectors.joiners(diagnostic),
         value_code_count=diagnostic.value_codes.count(),
     )
 
@@ -127,6 +147,19 @@ def participant_revoke(request, slug, participant_id):
     invitations.revoke_participant(participant=participant)
     messages.success(request, f"{participant.label}'s link no longer works.")
     return back_to(slug, "participants")
+
+
+@login_required
+@require_POST
+def participant_remove(request, slug, participant_id):
+    participant = _participant_action(request, slug, participant_id)
+    return perform(
+        request,
+        slug,
+        "participants",
+        lambda: invitations.remove_joiner(participant=participant),
+        f"{participant.label} is removed; nothing they answered counts any more.",
+    )
 
 
 @login_required

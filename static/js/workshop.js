@@ -15,6 +15,13 @@
       event.detail.isError = false;
       return;
     }
+    /* A refused answer (409: the question is locked) or a withdrawn place (410) comes with a
+       fragment that says so: show it instead of keeping a form that looks saved. */
+    if (xhr.status === 409 || xhr.status === 410) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      return;
+    }
     if (xhr.status === 286 || xhr.status === 200) {
       var etag = xhr.getResponseHeader("ETag");
       var target = event.detail.requestConfig && event.detail.requestConfig.elt;
@@ -23,12 +30,26 @@
       }
     }
   });
-  /* The presenter skips a poll while the facilitator is choosing or typing in the live area. */
-  window.ttmBusy = function (element) {
+  /* The presenter skips a poll while the facilitator is choosing or typing in the live area
+     (data-pause-while-editing), so the swap does not take the field away mid-edit. */
+  function editing(element) {
     var active = document.activeElement;
     return !!(active && element.contains(active) &&
       active.matches("select, textarea, input:not([type=radio]):not([type=checkbox]):not([type=submit])"));
-  };
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var element = event.detail.elt;
+    if (element.hasAttribute("data-pause-while-editing") && editing(element)) {
+      event.preventDefault();
+    }
+  });
+  /* Phones: the capture form empties once what was typed is saved (data-reset-on-success). */
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (event.detail.successful && form.matches && form.matches("form[data-reset-on-success]")) {
+      form.reset();
+    }
+  });
   /* Big join screen on the projector. */
   document.addEventListener("click", function (event) {
     var opener = event.target.closest("[data-open-dialog]");

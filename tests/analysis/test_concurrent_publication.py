@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from diagnostics.analysis import analyse
@@ -30,7 +30,7 @@ def test_simultaneous_readers_publish_each_rating_once():
         person = ParticipantFactory(party=party)
         for code in codes:
             save_rating(participant=person, value_code=code, answers={"current_level": 2})
-    cache.clear()
+    caches["live"].clear()
     start = threading.Barrier(4)
     errors, results = [], []
 

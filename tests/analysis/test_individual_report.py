@@ -88,12 +88,14 @@ def test_without_sharing_the_participant_is_told_why(client, diagnostic):
     assert "Contractor" not in html
 
 
-def test_unknown_or_revoked_links_are_404(client, diagnostic):
+def test_an_unknown_link_is_404_and_a_revoked_one_shows_nothing_but_that(client, diagnostic):
     assert client.get(reverse("individual:report", args=["nope"])).status_code == 404
     participant = council_member(diagnostic)
     participant.revoked_at = now()
     participant.save()
-    assert client.get(report_url(participant)).status_code == 404
+    response = client.get(report_url(participant))
+    assert response.status_code == 410 and b"This link was revoked" in response.content
+    assert b"Contractor" not in response.content
 
 
 def test_a_participant_who_never_rated_is_unfinished(client, diagnostic):

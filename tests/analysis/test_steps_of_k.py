@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -362,11 +362,11 @@ def test_a_cold_cache_costs_a_full_look_never_a_wrong_answer(diagnostic):
     for person in people(diagnostic, "Buyer", K):
         answer(person, current=2)
     before = analyse(diagnostic)
-    cache.clear()
+    caches["live"].clear()
     assert analyse(diagnostic) == before
     for person in people(diagnostic, "Buyer", K):
         answer(person, current=4)
-    cache.clear()
+    caches["live"].clear()
     assert buyer(analyse(diagnostic))["n_current"] == 2 * K
 
 
@@ -421,7 +421,7 @@ def test_a_transfer_of_an_open_round_keeps_the_analysis_and_the_waiting_changes(
     call_command("export_diagnostic", "steps", "--output", str(path), stdout=io.StringIO())
     assert any(r["participant"] is None for r in json.loads(path.read_text())["published_ratings"])
     Diagnostic.objects.filter(slug="steps").delete()
-    cache.clear()
+    caches["live"].clear()
     call_command("import_diagnostic", str(path), stdout=io.StringIO())
     moved = Diagnostic.objects.get(slug="steps")
     assert analyse(moved) == before

@@ -195,7 +195,9 @@ def test_value_code_edit_and_move_from_the_page(facilitator_client, diagnostic):
 
 def test_the_open_link_is_shown_once_switched_on(facilitator_client, diagnostic):
     party = diagnostic.parties.first()
-    facilitator_client.post(url("party_open_link", diagnostic, party.pk), {"action": "enable"})
+    facilitator_client.post(
+        url("party_open_link", diagnostic, party.pk), {"action": "enable", "capacity": "8"}
+    )
     party.refresh_from_db()
     page = facilitator_client.get(url("parties", diagnostic))
     assert f"http://testserver/join/{party.open_link_token}/".encode() in page.content

@@ -51,11 +51,12 @@ def test_parties_are_added_and_renamed_with_unique_names():
 def test_the_open_link_is_switched_on_and_renewed():
     party = make_diagnostic().parties.first()
     token = party.open_link_token
-    services.set_open_link(party=party, enabled=True)
+    services.set_open_link(party=party, enabled=True, capacity=12)
     assert party.open_link_enabled and party.open_link_token == token
     services.set_open_link(party=party, enabled=True, renew=True)
     party.refresh_from_db()
     assert party.open_link_enabled and party.open_link_token != token
+    assert party.open_link_capacity == 12  # a new link keeps its places
 
 
 def test_a_party_nobody_belongs_to_can_be_removed():

@@ -59,3 +59,16 @@ def test_a_closed_or_guessed_join_link(client, it_party):
     )
     assert client.get(reverse("participant:join", args=["guess"])).status_code == 404
     assert not Participant.objects.exists()
+
+
+def test_a_sign_up_name_never_tells_that_someone_of_that_name_takes_part(
+    client, open_party, diagnostic
+):
+    marketing = diagnostic.parties.get(name="Marketing")
+    Participant.objects.create(diagnostic=diagnostic, party=marketing, label="x1")
+    url = reverse("participant:join", args=[open_party.open_link_token])
+    response = client.post(url, {"name": "x1"}, follow=True)
+    joiner = Participant.objects.get(party=open_party)
+    assert joiner.label == "x1 (2)"  # labels stay unique for the facilitator
+    assert "x1 (2)" not in response.content.decode()
+    assert "IT · x1<" in response.content.decode()

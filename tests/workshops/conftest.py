@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from workshops import services
@@ -16,9 +16,11 @@ from ..factories import (
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and change stamps must not leak from one test to the next."""
-    cache.clear()
+    for alias in ("default", "live"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "live"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_joins_are_rate_limited_per_ip(client, session, council, monkeypatch):
 
 
 def test_behind_trusted_proxies_the_limit_counts_the_address_they_saw(client, session, settings):
-    from workshops.ratelimit import client_ip
+    from ttm.ratelimit import client_ip
 
     def ip(forwarded=None, remote="10.0.0.1"):
         request = RequestFactory().get("/", REMOTE_ADDR=remote)
@@ -153,3 +153,14 @@ def test_behind_trusted_proxies_the_limit_counts_the_address_they_saw(client, se
         reverse("workshop:join"), {"code": "ZZZZZZ"}, HTTP_X_FORWARDED_FOR="5.6.7.8"
     )
     assert other.status_code == 200  # same proxy, another person
+
+
+def test_a_workshop_name_never_tells_that_someone_of_that_name_takes_part(
+    client, session, council, contractor
+):
+    ParticipantFactory(party=contractor, label="Kim")
+    join(client, session, council, "Kim")
+    phone = client.get(reverse("workshop:phone", args=[session.pk])).content.decode()
+    assert "you are <strong>Kim</strong>" in phone and "Kim (2)" not in phone
+    again = client.get(reverse("workshop:join_session", args=[session.join_code]))
+    assert "Continue as Kim (Council)" in again.content.decode()

@@ -5,22 +5,9 @@ import pytest
 from diagnostics.models import Rating
 from workshops.models import WorkshopSession
 
-from ..browser_helpers import log_in
+from ..browser_helpers import join_on_a_phone, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def join_on_a_phone(browser, base_url, code, party, name):
-    phone = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    ).new_page()
-    phone.goto(f"{base_url}/workshop/")
-    phone.fill("input[name=code]", code.lower())
-    phone.click("button[type=submit]")
-    phone.get_by_label(party).check()
-    phone.fill("input[name=name]", name)
-    phone.get_by_role("button", name="Join", exact=True).click()
-    return phone
 
 
 def test_two_phones_rate_and_everyone_sees_the_reveal(

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from diagnostics.models import Participant
+from diagnostics.participation import ParticipantRevoked
+from ttm.ratelimit import allow
 
 from .. import live, selectors, services
 from ..forms import CaptureForm, InvitationForm, JoinCodeForm, JoinForm, RatingForm
 from ..models import CapturedThing, WorkshopSession
-from ..ratelimit import allow
 from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
 ATTENDANCE_KEY = "workshop_attendance"
@@ -40,8 +41,17 @@ def _remember(request, session, participant):
 
 
 def _attendee(request, pk):
+    """(attendee, None), or (None, response) once the person was removed or revoked."""
     participant_id = request.session.get(ATTENDANCE_KEY, {}).get(str(pk))
-    return selectors.attendee_for(pk, participant_id)
+    try:
+        return selectors.attendee_for(pk, participant_id), None
+    except selectors.Withdrawn:
+        return None, _withdrawn(request)
+
+
+def _withdrawn(request, status=410):
+    template = "workshops/withdrawn.html#message" if request.htmx else "workshops/withdrawn.html"
+    return render(request, template, status=status)
 
 
 def _known_participant(request, session):
@@ -84,37 +94,45 @@ def join_session(request, code):
         response.status_code = 404
         return response
     known = _known_participant(request, session)
-    join_form = JoinForm(diagnostic=session.diagnostic)
-    invitation_form = InvitationForm()
+    join_form = invitation_form = None
+    status = 200
     if request.method == "POST":
         if not allow(request, "workshop-join", JOINS_PER_MINUTE):
             return _too_many(request)
         try:
             participant = _join(request, session, known)
         except ValidationError as error:
-            participant = None
-            target = invitation_form if "link" in request.POST else join_form
-            target = type(target)(request.POST, **_form_kwargs(target, session))
-            target.is_valid()
-            _add_errors(target, error)
+            # Seats may have gone since the page was shown: mark full parties as they are now.
+            form = _refused_form(request, session, error)
             if "link" in request.POST:
-                invitation_form = target
+                invitation_form = form
             else:
-                join_form = target
-        if participant is not None:
+                join_form = form
+            status = 409 if isinstance(error, services.WorkshopFull) else 200
+        else:
             _remember(request, session, participant)
             return redirect("workshop:phone", pk=session.pk)
+    full = selectors.full_party_ids(session)
     context = {
         "session": session,
-        "join_form": join_form,
-        "invitation_form": invitation_form,
+        "join_form": join_form or JoinForm(diagnostic=session.diagnostic, full_party_ids=full),
+        "invitation_form": invitation_form or InvitationForm(),
         "known": known,
+        "all_full": len(full) == session.diagnostic.parties.count(),
     }
-    return render(request, "workshops/join_session.html", context)
+    return render(request, "workshops/join_session.html", context, status=status)
 
 
-def _form_kwargs(form, session):
-    return {"diagnostic": session.diagnostic} if isinstance(form, JoinForm) else {}
+def _refused_form(request, session, error):
+    """The form that was posted, bound again, with the service's error on it."""
+    if "link" in request.POST:
+        form = InvitationForm(request.POST)
+    else:
+        full = selectors.full_party_ids(session)
+        form = JoinForm(request.POST, diagnostic=session.diagnostic, full_party_ids=full)
+    form.is_valid()
+    _add_errors(form, error)
+    return form
 
 
 def _add_errors(form, error):
@@ -134,7 +152,7 @@ def _join(request, session, known):
         if not form.is_valid():
             raise ValidationError(form.errors.get("link", ["Paste your invitation link."])[0])
         return services.join_with_invitation(session=session, link=form.cleaned_data["link"])
-    form = JoinForm(request.POST, diagnostic=session.diagnostic)
+    form = JoinForm(request.POST, diagnostic=session.diagnostic)  # full or not: checked below
     if not form.is_valid():
         raise ValidationError(dict(form.errors.items()))
     return services.join_with_name(
@@ -151,26 +169,32 @@ def _stage_context(attendee):
     elif session.state == WorkshopSession.RATING and session.current_value_code_id:
         context["value_code"] = session.current_value_code
         context["rating"] = selectors.own_rating(session, participant)
+        frozen = selectors.frozen_reveal(session)
+        context["locked"] = frozen is not None
         if session.revealed:
             parties = list(session.diagnostic.parties.order_by("position", "id"))
-            context["reveal"] = selectors.reveal(session, parties)
+            context["reveal"] = selectors.reveal(frozen, parties)
     return context
 
 
 def phone(request, pk):
-    attendee = _attendee(request, pk)
-    stamps = cached_stamps(pk)
-    context = {**_stage_context(attendee), "etag": live.phone_etag(stamps)}
+    attendee, refusal = _attendee(request, pk)
+    if refusal:
+        return refusal
+    stage, answers = cached_stamps(pk)
+    context = {**_stage_context(attendee), "etag": live.phone_etag(stage, answers)}
     return render(request, "workshops/phone.html", context)
 
 
 def phone_live(request, pk):
     """The polled stage of the phone page; 304 while nothing it shows has changed."""
-    stamps = cached_stamps(pk)
-    etag = live.phone_etag(stamps)
+    stage, answers = cached_stamps(pk)
+    etag = live.phone_etag(stage, answers)
     if live.not_modified(request, etag):
         return not_modified(etag)
-    attendee = _attendee(request, pk)
+    attendee, refusal = _attendee(request, pk)
+    if refusal:
+        return _withdrawn(request, status=STOP_POLLING)
     response = render(request, "workshops/phone.html#stage", _stage_context(attendee))
     if attendee.session.state == WorkshopSession.ENDED:
         response.status_code = STOP_POLLING
@@ -178,23 +202,33 @@ def phone_live(request, pk):
 
 
 def _after_action(request, attendee, error=None, form=None):
-    """htmx gets the fresh stage fragment; without JavaScript, back to the phone page."""
+    """htmx gets the fresh stage fragment; without JavaScript, back to the phone page.
+
+    An answer refused because its question is locked answers 409, so that scripts (and
+    people) can tell nothing was saved; the fragment says why.
+    """
+    if isinstance(error, ParticipantRevoked):
+        return _withdrawn(request)
     context = _stage_context(attendee)
+    status = 409 if isinstance(error, services.QuestionLocked) else 200
     if error is not None:
         context["error"] = " ".join(error.messages)
     if form is not None:
         context["capture_form"] = form
     if request.htmx:
-        return render(request, "workshops/phone.html#stage", context)
+        return render(request, "workshops/phone.html#stage", context, status=status)
     if error is None:
         return redirect("workshop:phone", pk=attendee.session_id)
-    stamps = cached_stamps(attendee.session_id)
-    return render(request, "workshops/phone.html", {**context, "etag": live.phone_etag(stamps)})
+    stage, answers = cached_stamps(attendee.session_id)
+    context["etag"] = live.phone_etag(stage, answers)
+    return render(request, "workshops/phone.html", context, status=status)
 
 
 @require_POST
 def rate(request, pk):
-    attendee = _attendee(request, pk)
+    attendee, refusal = _attendee(request, pk)
+    if refusal:
+        return refusal
     session = attendee.session
     form = RatingForm(request.POST)
     if not form.is_valid() or session.current_value_code_id is None:
@@ -216,7 +250,9 @@ def rate(request, pk):
 
 @require_POST
 def capture(request, pk):
-    attendee = _attendee(request, pk)
+    attendee, refusal = _attendee(request, pk)
+    if refusal:
+        return refusal
     form = CaptureForm(request.POST)
     if not form.is_valid():
         return _after_action(request, attendee, ValidationError("Please give a title."), form)
@@ -231,7 +267,9 @@ def capture(request, pk):
 
 @require_POST
 def upvote(request, pk, capture_pk):
-    attendee = _attendee(request, pk)
+    attendee, refusal = _attendee(request, pk)
+    if refusal:
+        return refusal
     captured = get_object_or_404(CapturedThing, pk=capture_pk, session_id=attendee.session_id)
     try:
         services.upvote(

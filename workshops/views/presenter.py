@@ -14,8 +14,8 @@ from diagnostics.selectors import get_diagnostic_for
 from ttm.roles import facilitator_required, is_facilitator
 
 from .. import live, selectors, services
-from ..forms import AgreedTargetForm
-from ..models import CapturedThing, WorkshopSession
+from ..forms import AgreedTargetForm, SeatsForm
+from ..models import CapturedThing, WorkshopAttendee, WorkshopSession
 from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
 FACILITATOR = (DiagnosticMember.FACILITATOR,)
@@ -43,15 +43,18 @@ def _without_scheme(url):
 
 
 def _live_context(session, parties):
+    frozen = selectors.frozen_reveal(session)
     context = {
         "session": session,
         "value_code": session.current_value_code,
-        "counts": selectors.answer_counts(session, parties),
+        "counts": selectors.answer_counts(session, parties, frozen),
+        "seats": selectors.party_seats(session, parties),
+        "locked": frozen is not None,
     }
     if session.state == WorkshopSession.CAPTURING:
         context["captures"] = selectors.captures(session)
     elif session.revealed:
-        context["reveal"] = selectors.reveal(session, parties)
+        context["reveal"] = selectors.reveal(frozen, parties)
     return context
 
 
@@ -61,21 +64,9 @@ def presenter(request, slug):
     diagnostic = _diagnostic(request, slug)
     session = selectors.session_for_presenter(diagnostic)
     if session is None:
-        past = diagnostic.workshop_sessions.filter(ended_at__isnull=False)[:5]
-        has_open_round = diagnostic.rounds.filter(closed_at__isnull=True).exists()
-        return render(
-            request,
-            "workshops/start.html",
-            {
-                "diagnostic": diagnostic,
-                "past_sessions": past,
-                "has_open_round": has_open_round,
-                "tab": "workshop",
-                "can_edit": True,
-            },
-        )
+        return _start_page(request, diagnostic, _seats_form(diagnostic))
     session.diagnostic = diagnostic
-    stamps = cached_stamps(session.pk)
+    stage, answers = cached_stamps(session.pk)
     parties = list(diagnostic.parties.order_by("position", "id"))
     join_url = _join_url(request, session)
     target = selectors.agreed_target(session)
@@ -88,7 +79,7 @@ def presenter(request, slug):
     context = {
         **_live_context(session, parties),
         "diagnostic": diagnostic,
-        "etag": live.presenter_etag(stamps),
+        "etag": live.presenter_etag(stage, answers),
         "join_url": join_url,
         "join_page_url": _without_scheme(request.build_absolute_uri(reverse("workshop:join"))),
         "qr_svg": segno.make(join_url, error="m").svg_inline(
@@ -109,8 +100,8 @@ def presenter_live(request, slug, pk):
     The 304 is answered before authentication on purpose: it costs one cache read, and tells a
     client only that the random stamp it already holds is still current.
     """
-    stamps = cached_stamps(pk)
-    etag = live.presenter_etag(stamps)
+    stage, answers = cached_stamps(pk)
+    etag = live.presenter_etag(stage, answers)
     if live.not_modified(request, etag):
         return not_modified(etag)
     if not request.user.is_authenticated:
@@ -129,15 +120,36 @@ def presenter_live(request, slug, pk):
     return with_etag(response, etag)
 
 
+def _seats_form(diagnostic, data=None):
+    parties = diagnostic.parties.order_by("position", "id")
+    return SeatsForm(data, parties=parties, initial_seats=services.expected_seats(diagnostic))
+
+
+def _start_page(request, diagnostic, seats_form, status=200):
+    context = {
+        "diagnostic": diagnostic,
+        "past_sessions": diagnostic.workshop_sessions.filter(ended_at__isnull=False)[:5],
+        "has_open_round": diagnostic.rounds.filter(closed_at__isnull=True).exists(),
+        "seats_form": seats_form,
+        "tab": "workshop",
+        "can_edit": True,
+    }
+    return render(request, "workshops/start.html", context, status=status)
+
+
 @require_POST
 @facilitator_required
 def start(request, slug):
     diagnostic = _diagnostic(request, slug)
+    form = _seats_form(diagnostic, request.POST)
+    if not form.is_valid():
+        return _start_page(request, diagnostic, form, status=400)
     try:
         services.start_session(
             diagnostic=diagnostic,
             user=request.user,
             capture_first=request.POST.get("first") == "capture",
+            seats=form.seats(),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -240,3 +252,58 @@ def merge(request, slug, pk, capture_pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("workshop_presenter:presenter", slug=diagnostic.slug)
+
+
+# The room: who is in, seats per party. It shows names, so it is a page of its own, off the
+# projector (facilitators manage people; results never show names).
+
+
+@facilitator_required
+def room(request, slug, pk):
+    diagnostic = _diagnostic(request, slug)
+    session = _session(diagnostic, pk)
+    parties = list(diagnostic.parties.order_by("position", "id"))
+    seats = selectors.party_seats(session, parties)
+    form = SeatsForm(
+        request.POST or None,
+        parties=parties,
+        initial_seats={seat.party.pk: seat.seats or None for seat in seats},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_seats(session=session, seats=form.seats())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Seats saved.")
+        return redirect("workshop_presenter:room", slug=diagnostic.slug, pk=session.pk)
+    context = {
+        "diagnostic": diagnostic,
+        "session": session,
+        "seats": seats,
+        "seats_form": form,
+        "attendees": selectors.room(session),
+        "tab": "workshop",
+        "can_edit": True,
+    }
+    return render(request, "workshops/room.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@facilitator_required
+def remove_attendee(request, slug, pk, participant_id):
+    diagnostic = _diagnostic(request, slug)
+    session = _session(diagnostic, pk)
+    attendee = get_object_or_404(
+        WorkshopAttendee.objects.select_related("participant"),
+        session=session,
+        participant_id=participant_id,
+    )
+    label = attendee.participant.label
+    try:
+        services.remove_attendee(session=session, participant=attendee.participant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{label} is removed; nothing they answered counts any more.")
+    return redirect("workshop_presenter:room", slug=diagnostic.slug, pk=session.pk)

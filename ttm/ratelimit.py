@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from ttm.cache import UNAVAILABLE
+
 
 def client_ip(request):
     """The address the outermost of our TTM_TRUSTED_PROXIES saw the request come from.
@@ -24,13 +26,19 @@ def client_ip(request):
 
 
 def allow(request, bucket, limit, period=60):
-    """Count one attempt; False once `limit` attempts were made in the current window."""
+    """Count one attempt; False once `limit` attempts were made in the current window.
+
+    Also False while the cache (Redis) is unreachable: a limit that cannot count refuses.
+    """
     window = int(time.time() // period)
     key = f"ratelimit:{bucket}:{client_ip(request)}:{window}"
-    cache.add(key, 0, period + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, period + 5)
-        count = 1
+        cache.add(key, 0, period + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, period + 5)
+            count = 1
+    except UNAVAILABLE:
+        return False
     return count <= limit

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0001_initial'),
+        ('diagnostics', '0004_participant_email_batch'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""Failure drills (`make drill`): see drills/__main__.py and the README section "Drills"."""
