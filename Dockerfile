@@ -16,4 +16,6 @@ RUN useradd --system --create-home --uid 10001 ttm && mkdir -p /data/media && ch
 ENV TTM_STATIC_ROOT=/app/staticfiles TTM_MEDIA_ROOT=/data/media
 USER ttm
 EXPOSE 8000
-CMD ["gunicorn", "ttm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The logger class masks participants' secret links in the access log (README, Logs).
+CMD ["gunicorn", "ttm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--logger-class", "ttm.gunicorn_logging.SecretMaskingLogger"]

@@ -1,52 +1,125 @@
-from django.contrib import admin
+"""The Django admin. Superusers are bound by the anonymity promise too (PRODUCT.md 3): no admin
+page shows an answer beside a name, a respondent code beside a name, or a link token. Ratings
+are not in the admin at all; facilitators' raw ratings export lists them under respondent codes.
+"""
 
-from . import models
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import (
+    AgreedTarget,
+    Diagnostic,
+    DiagnosticMember,
+    DiagnosticValueCode,
+    Participant,
+    Party,
+    Round,
+    ThingThatMatters,
+)
 
 
 class PartyInline(admin.TabularInline):
-    model = models.Party
+    model = Party
     extra = 0
     exclude = ["open_link_token"]
 
 
 class MemberInline(admin.TabularInline):
-    model = models.DiagnosticMember
+    model = DiagnosticMember
     extra = 0
     raw_id_fields = ["user"]
 
 
-@admin.register(models.Diagnostic)
+class DiagnosticAdminForm(forms.ModelForm):
+    class Meta:
+        model = Diagnostic
+        fields = [
+            "name",
+            "slug",
+            "purpose",
+            "anonymity_threshold",
+            "share_individual_reports",
+            *(f"label_{level}" for level in range(1, 6)),
+            "created_by",
+        ]
+
+    def clean_anonymity_threshold(self):
+        try:
+            return services.check_threshold_change(
+                diagnostic=self.instance,
+                anonymity_threshold=self.cleaned_data["anonymity_threshold"],
+            )
+        except ValidationError as refused:
+            raise ValidationError(refused.messages) from refused
+
+
+@admin.register(Diagnostic)
 class DiagnosticAdmin(admin.ModelAdmin):
+    form = DiagnosticAdminForm
     list_display = ["name", "slug", "anonymity_threshold", "created_at"]
     search_fields = ["name", "slug"]
     inlines = [PartyInline, MemberInline]
 
 
-@admin.register(models.DiagnosticValueCode)
+@admin.register(DiagnosticValueCode)
 class DiagnosticValueCodeAdmin(admin.ModelAdmin):
     list_display = ["identifier", "diagnostic", "section", "weight", "position"]
     list_filter = ["diagnostic"]
     list_select_related = ["diagnostic"]
 
 
-@admin.register(models.Participant)
+class ParticipantAdminForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["diagnostic", "party", "label", "email", "revoked_at", "invited_at"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        stored = self.instance  # as saved: the form changes it only after cleaning
+        if stored.pk and stored.invitation_used and email.casefold() != stored.email.casefold():
+            raise ValidationError(
+                "This person has used their invitation, so their e-mail address can no longer "
+                "change: their personal link goes only to it."
+            )
+        return email
+
+
+@admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["label", "diagnostic", "party", "joined_through", "revoked_at"]
+    """Names and e-mails, never tokens, respondent codes or ratings (no inline)."""
+
+    form = ParticipantAdminForm
+    list_display = [
+        "label",
+        "diagnostic",
+        "party",
+        "joined_through",
+        "invitation_used_at",
+        "revoked_at",
+    ]
     list_filter = ["diagnostic"]
-    exclude = ["token"]
+    readonly_fields = ["invitation_used_at"]
     list_select_related = ["diagnostic", "party"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.invitation_used:
+            fields.append("email")
+        return fields
 
-@admin.register(models.Round)
+
+@admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     list_display = ["diagnostic", "number", "opened_at", "closed_at"]
 
 
-@admin.register(models.ThingThatMatters)
+@admin.register(ThingThatMatters)
 class ThingThatMattersAdmin(admin.ModelAdmin):
     list_display = ["title", "diagnostic", "kind", "direction"]
 
 
-@admin.register(models.AgreedTarget)
+@admin.register(AgreedTarget)
 class AgreedTargetAdmin(admin.ModelAdmin):
     list_display = ["value_code", "round", "level", "owner", "due_date"]

@@ -8,6 +8,7 @@ import sys
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from valuecodes.models import Library
 
@@ -169,3 +170,6 @@ def _rate(diagnostic, rng):
                 )
             )
     Rating.objects.bulk_create(ratings, batch_size=500)
+    # They answered through their invitations, which are therefore used.
+    raters = Rating.objects.filter(round=round_).values("participant_id")
+    diagnostic.participants.filter(pk__in=raters).update(invitation_used_at=timezone.now())

@@ -46,6 +46,25 @@ class DiagnosticForm(forms.Form):
     )
 
 
+class DiagnosticSettingsForm(DiagnosticForm):
+    """The settings of an existing diagnostic (services.update_diagnostic checks K)."""
+
+    share_individual_reports = forms.BooleanField(
+        required=False,
+        label="Share individual reports",
+        help_text="Participants who answered every Value Code see their own answers beside the "
+        "parties' figures (the same figures as the results, anonymity applied). Nobody sees "
+        "anyone else's answers.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anonymity_threshold"].help_text = (
+            "A party's figures stay hidden until at least this many of its people gave them. "
+            "It can be raised at any time, and lowered only while nobody has answered."
+        )
+
+
 class DiagnosticCreateForm(DiagnosticForm):
     libraries = forms.ModelMultipleChoiceField(
         queryset=Library.objects.all(),
@@ -227,3 +246,18 @@ class ParticipantsForm(forms.Form):
             raise ValidationError({"people": "Paste at least one person or upload a CSV file."})
         cleaned["people_list"] = participant_lists.check_people(people)
         return cleaned
+
+
+class ParticipantEditForm(forms.Form):
+    label = forms.CharField(label="Name", max_length=participant_lists.MAX_LABEL)
+    email = forms.EmailField(label="E-mail", required=False)
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        if participant.invitation_used:
+            # invitations.update_participant refuses a change too; this says so up front.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = (
+                "Fixed: this person has used their invitation, and their personal link is "
+                "e-mailed only to this address."
+            )

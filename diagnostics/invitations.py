@@ -1,4 +1,9 @@
-"""Participants and their invitations: secret links, e-mails, revocation, reminders.
+"""Participants and their links: invitations, personal links, e-mails, revocation, reminders.
+
+A facilitator hands out the *invitation link* (shown on the Participants tab until its first
+use). Using it moves the participant to a fresh *personal link* that no facilitator ever sees:
+it is shown to the one who used the invitation, or e-mailed to the address on file, which
+cannot change from then on. So nobody but the participant can open their answers.
 
 Writes as in services.py: keyword-only, validated, one transaction.
 """
@@ -8,22 +13,29 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .links import absolute, participant_url
+from .links import absolute, invitation_url, participant_url
 from .models import Participant, new_token
-from .participant_lists import check_people
+from .participant_lists import MAX_LABEL, check_people
 from .progress import unfinished_participants
 
 logger = logging.getLogger(__name__)
 
+INVITATION, REMINDER, PERSONAL_LINK = "invitation", "reminder", "personal_link"
+
+
+class InvitationRefused(ValidationError):
+    """The invitation link was used already, or revoked."""
+
 
 @transaction.atomic
 def add_participants(*, diagnostic, party, people, send_invitations=True):
-    """Add people (label, e-mail) to a party, all or none; each gets a secret link. Those with
-    an e-mail are invited by e-mail once the transaction commits."""
+    """Add people (label, e-mail) to a party, all or none; each gets an invitation link. Those
+    with an e-mail are invited by e-mail once the transaction commits."""
     if party.diagnostic_id != diagnostic.pk:
         raise ValidationError({"party": "Choose a party of this diagnostic."})
     people = check_people(people)
@@ -46,26 +58,34 @@ def add_participants(*, diagnostic, party, people, send_invitations=True):
     return participants
 
 
-def send_invitation_emails(*, participants, reminder=False):
-    """Queue invitation (or reminder) e-mails for participants who have an e-mail address, as
-    one batch: however often its task is retried, each of them gets one message."""
+def _queue_emails(participants, kind):
+    """Queue e-mails of one kind as one batch: however often its task is retried, each
+    participant gets one message."""
     from .tasks import send_participant_emails
 
     ids = [p.pk for p in participants if p.email and not p.is_revoked]
     if ids:
         batch = str(uuid.uuid4())
-        transaction.on_commit(
-            lambda: send_participant_emails.delay(ids, reminder=reminder, batch=batch)
-        )
+        transaction.on_commit(lambda: send_participant_emails.delay(ids, kind=kind, batch=batch))
     return len(ids)
 
 
-def email_batch(*, participant_ids, batch, reminder=False):
-    """E-mail their link to the participants this batch has not reached yet; returns how many.
+def send_invitation_emails(*, participants, reminder=False):
+    """Queue invitation (or reminder) e-mails for participants who have an e-mail address.
 
-    Each participant is marked (invited_at, email_batch) as soon as the server accepted their
-    own message, in its own UPDATE, so when the server fails part-way, a retry of the batch
-    sends only to the rest. Revoked participants and those without an e-mail are skipped.
+    They carry the invitation link, which leads someone who used it already to a page that
+    e-mails their personal link (see send_personal_link)."""
+    return _queue_emails(participants, REMINDER if reminder else INVITATION)
+
+
+def email_batch(*, participant_ids, batch, kind=INVITATION):
+    """E-mail the participants this batch has not reached yet; returns how many.
+
+    Invitations and reminders carry the invitation link; only a personal-link e-mail carries
+    the personal link. Each participant is marked (invited_at, email_batch) as soon as the
+    server accepted their own message, in its own UPDATE, so when the server fails part-way,
+    a retry of the batch sends only to the rest. Revoked participants and those without an
+    e-mail are skipped.
     """
     participants = list(
         Participant.objects.filter(pk__in=participant_ids, revoked_at__isnull=True)
@@ -73,12 +93,13 @@ def email_batch(*, participant_ids, batch, reminder=False):
         .exclude(email_batch=batch)
         .select_related("diagnostic", "party")
     )
-    kind = "reminder" if reminder else "invitation"
+    if kind == PERSONAL_LINK:
+        participants = [p for p in participants if p.invitation_used]
     sent = 0
     try:
         with get_connection() as connection:
             for participant in participants:
-                connection.send_messages([_email(participant, kind=kind, reminder=reminder)])
+                connection.send_messages([_email(participant, kind=kind)])
                 Participant.objects.filter(pk=participant.pk).update(
                     invited_at=timezone.now(), email_batch=batch
                 )
@@ -97,21 +118,60 @@ def email_batch(*, participant_ids, batch, reminder=False):
     return sent
 
 
-def _email(participant, *, kind, reminder):
+def _email(participant, *, kind):
+    personal = kind == PERSONAL_LINK
     context = {
         "participant": participant,
         "diagnostic": participant.diagnostic,
-        "link": absolute(participant_url(participant)),
-        "reminder": reminder,
+        "link": absolute(participant_url(participant) if personal else invitation_url(participant)),
+        "reminder": kind == REMINDER,
     }
     subject = render_to_string(f"diagnostics/email/{kind}_subject.txt", context)
     body = render_to_string(f"diagnostics/email/{kind}.txt", context)
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=[participant.email])
 
 
+def _new_personal_link(participant):
+    """A fresh personal link; the old one, and any phone that joined a workshop with it, stop."""
+    participant.token = new_token()
+    participant.workshop_attendances.all().delete()
+
+
+@transaction.atomic
+def use_invitation(*, participant):
+    """The first use of an invitation link: the participant moves to a fresh personal link,
+    which only whoever used the invitation receives. Refused once used or revoked."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if locked.is_revoked:
+        raise InvitationRefused("This link was revoked. Ask your facilitator for a new one.")
+    if locked.invitation_used:
+        raise InvitationRefused("This invitation link was used already.")
+    locked.invitation_used_at = timezone.now()
+    _new_personal_link(locked)
+    locked.save(update_fields=["invitation_used_at", "token"])
+    return locked
+
+
+@transaction.atomic
+def send_personal_link(*, participant):
+    """E-mail a fresh personal link to the address on file; it is never shown on a screen.
+
+    Rotating first matters: whoever used the invitation (perhaps not the person behind the
+    address) loses the old link, so the person behind the address holds the only one."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not locked.invitation_used:
+        raise ValidationError("This invitation was not used yet: send the invitation instead.")
+    if not locked.email or locked.is_revoked:
+        raise ValidationError(f"{locked.label} has no e-mail address or is revoked.")
+    _new_personal_link(locked)
+    locked.save(update_fields=["token"])
+    _queue_emails([locked], PERSONAL_LINK)
+    return locked
+
+
 @transaction.atomic
 def revoke_participant(*, participant):
-    """The participant's link stops working; their ratings so far stay."""
+    """The participant's links stop working; their ratings so far stay."""
     if participant.revoked_at is None:
         participant.revoked_at = timezone.now()
         participant.save(update_fields=["revoked_at"])
@@ -136,13 +196,90 @@ def remove_joiner(*, participant):
 
 @transaction.atomic
 def reissue_link(*, participant, send=True):
-    """A new secret link (the old one stops working), un-revoked, e-mailed when possible."""
-    participant.token = new_token()
+    """Give working access again without handing anyone the participant's answers.
+
+    - Invitation not used yet: a new invitation link (the old one stops), e-mailed if possible.
+    - Used, with an e-mail address: a new personal link, e-mailed to that address only.
+    - Used, without one: nobody but the participant may open their answers, so a new, empty
+      participant with the same name and party takes their place, and the old one is revoked.
+    Returns the participant who now has the link (a new one in the last case).
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.invitation_used and not participant.email:
+        return _replace(participant)
     participant.revoked_at = None
-    participant.save(update_fields=["token", "revoked_at"])
-    if send:
+    _new_personal_link(participant)
+    fields = ["token", "revoked_at"]
+    if not participant.invitation_used:
+        participant.invitation_token = new_token()
+        fields.append("invitation_token")
+    participant.save(update_fields=fields)
+    if send and participant.invitation_used:
+        _queue_emails([participant], PERSONAL_LINK)
+    elif send:
         send_invitation_emails(participants=[participant])
     return participant
+
+
+def _replace(participant):
+    label = participant.label
+    participant.label = free_label(participant.diagnostic_id, f"{label[:100]} (replaced)")
+    participant.revoked_at = participant.revoked_at or timezone.now()
+    participant.save(update_fields=["label", "revoked_at"])
+    return Participant.objects.create(
+        diagnostic_id=participant.diagnostic_id, party_id=participant.party_id, label=label
+    )
+
+
+def free_label(diagnostic_id, base):
+    """`base`, or `base (2)`, `base (3)`... whichever no participant of the diagnostic has.
+    Facilitators' side only: sign-up names must not learn from it (participation.py)."""
+    taken = {
+        label.casefold()
+        for label in Participant.objects.filter(
+            diagnostic_id=diagnostic_id, label__istartswith=base
+        ).values_list("label", flat=True)
+    }
+    label, number = base, 1
+    while label.casefold() in taken:
+        number += 1
+        label = f"{base} ({number})"
+    return label
+
+
+@transaction.atomic
+def update_participant(*, participant, label, email):
+    """Rename a participant or correct their e-mail address.
+
+    The address is fixed once the invitation was used: personal links go to it, so changing
+    it would let anyone who changes it receive the participant's answers."""
+    label, email = " ".join((label or "").split()), (email or "").strip()
+    if not label:
+        raise ValidationError({"label": "A name is needed."})
+    if len(label) > MAX_LABEL:
+        raise ValidationError({"label": f"A name is at most {MAX_LABEL} characters."})
+    clash = Participant.objects.filter(
+        diagnostic_id=participant.diagnostic_id, label__iexact=label
+    ).exclude(pk=participant.pk)
+    if clash.exists():
+        raise ValidationError({"label": "Somebody else in this diagnostic has this name."})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as invalid:
+            raise ValidationError({"email": f"{email} is not an e-mail address."}) from invalid
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if email.casefold() != locked.email.casefold() and locked.invitation_used:
+        raise ValidationError(
+            {
+                "email": "This person has used their invitation, so their e-mail address can no "
+                "longer change: their personal link goes only to it. If it is wrong, revoke "
+                "them and add them again."
+            }
+        )
+    locked.label, locked.email = label, email
+    locked.save(update_fields=["label", "email"])
+    return locked
 
 
 @transaction.atomic

@@ -19,6 +19,18 @@ CLASH_SUFFIX = re.compile(r" \(\d+\)$")
 # Places on a party's open link until the facilitator says otherwise.
 DEFAULT_OPEN_LINK_CAPACITY = 10
 
+# No 0/O, 1/I/L: codes are read aloud and typed from spreadsheets.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def random_code(length=4):
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def new_respondent_code():
+    """A pseudonym such as R-7F3K: random, so derived from neither the name nor the link."""
+    return f"R-{random_code()}"
+
 
 def _level_or_null(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
@@ -142,7 +154,21 @@ class DiagnosticValueCode(ValueCodeContent):
         ]
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        assign_respondent_codes(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Participant(models.Model):
+    """A person rating in a diagnostic.
+
+    Two secrets: the invitation link (`invitation_token`), which facilitators see and hand out
+    until its first use, and the personal link (`token`), which only the participant ever holds:
+    using the invitation moves them to a fresh personal link (diagnostics.invitations).
+    """
+
     # How the person came in: invited by a facilitator, or joined on their own (bounded by the
     # party's open-link places or the workshop's seats, and removable with their answers).
     INVITED = "invited"
@@ -161,6 +187,10 @@ class Participant(models.Model):
     label = models.CharField(max_length=120, help_text="Shown to facilitators; never in results.")
     email = models.EmailField(blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token)
+    invitation_token = models.CharField(max_length=64, unique=True, default=new_token)
+    invitation_used_at = models.DateTimeField(null=True, blank=True)
+    # Names answers in the raw ratings export; never shown beside a name.
+    respondent_code = models.CharField(max_length=12, default=new_respondent_code)
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     joined_through = models.CharField(max_length=10, choices=JOINED_THROUGH, default=INVITED)
@@ -172,6 +202,8 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
         ordering = ["party__position", "label"]
         constraints = [
@@ -182,13 +214,26 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["diagnostic", "label"], name="participant_unique_label"
             ),
+            models.UniqueConstraint(
+                fields=["diagnostic", "respondent_code"],
+                name="participant_unique_respondent_code",
+            ),
             models.CheckConstraint(
                 condition=Q(label__regex=r"\S"), name="participant_label_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=Q(respondent_code__regex=r"^R-[A-Z0-9]+$"),
+                name="participant_respondent_code_format",
             ),
         ]
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            assign_respondent_codes([self])
+        super().save(*args, **kwargs)
 
     @property
     def is_revoked(self):
@@ -205,6 +250,40 @@ class Participant(models.Model):
         keeps labels unique; shown to them, it would tell that someone of that name takes part,
         perhaps in another party."""
         return CLASH_SUFFIX.sub("", self.label) if self.is_joiner else self.label
+
+    @property
+    def invitation_used(self):
+        """Once true, only the participant holds a working link to their answers."""
+        return self.invitation_used_at is not None
+
+
+def assign_respondent_codes(participants):
+    """Give new participants respondent codes that nobody else in their diagnostic has.
+
+    Codes already set are kept unless they clash. One query per try, and a clash is rare.
+    """
+    by_diagnostic = {}
+    for participant in participants:
+        by_diagnostic.setdefault(participant.diagnostic_id, []).append(participant)
+    for diagnostic_id, pending in by_diagnostic.items():
+        accepted = set()
+        while pending:
+            chosen = set()
+            for participant in pending:
+                code = participant.respondent_code
+                while not code or code in chosen or code in accepted:
+                    code = new_respondent_code()
+                participant.respondent_code = code
+                chosen.add(code)
+            taken = set(
+                Participant.objects.filter(
+                    diagnostic_id=diagnostic_id, respondent_code__in=chosen
+                ).values_list("respondent_code", flat=True)
+            )
+            accepted |= chosen - taken
+            pending = [p for p in pending if p.respondent_code in taken]
+            for participant in pending:
+                participant.respondent_code = ""
 
 
 class Round(models.Model):
@@ -276,7 +355,8 @@ class Rating(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant_id} on {self.value_code_id} in {self.round_id}"
+        # Never the participant or the answer: admin pages list ratings under a participant.
+        return f"Rating of Value Code {self.value_code_id} in round {self.round_id}"
 
 
 class Publication(models.Model):

@@ -8,12 +8,13 @@ from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
+from django.utils import timezone
 
 from valuecodes.models import LEVELS
 
-from .models import DiagnosticValueCode, Participant, Party, Rating, Round
+from .models import DiagnosticValueCode, Participant, Party, Rating, Round, random_code
 
 ANSWER_KEYS = ("current_level", "target_level", "comment")
 ANSWERED_FLAG = {"current_level": "current_answered", "target_level": "target_answered"}
@@ -76,6 +77,15 @@ def open_link_places_taken(party):
 
 def open_link_is_full(party):
     return open_link_places_taken(party) >= party.open_link_capacity
+
+
+def participant_for_invitation(token):
+    """The participant whose invitation link this is (used or not), or None."""
+    return (
+        Participant.objects.select_related("diagnostic", "party")
+        .filter(invitation_token=token)
+        .first()
+    )
 
 
 def open_round(diagnostic):
@@ -260,28 +270,27 @@ def register_participant(*, party, name):
 
 
 def add_named_participant(*, party, name, joined_through):
-    """A new participant of `party` labelled as they typed it; a label already taken gets " (2)"."""
+    """A new participant of `party` who signed up with a name (open link, workshop code).
+
+    The label is the name and a random tag, e.g. "Sam Lee #K7QF", whether or not the name was
+    taken: a number only on clashes would tell the newcomer that someone, perhaps in another
+    party, has that name. The tag is random, so it tells nothing of the respondent code either.
+    Whoever signs up holds the only link (or workshop phone) from the start, so there is no
+    invitation left to hand out.
+    """
     name = " ".join((name or "").split())[:100]
     if not name:
         raise ValidationError({"name": "Please give your name."})
     for _attempt in range(5):
-        taken = set(
-            Participant.objects.filter(diagnostic_id=party.diagnostic_id)
-            .filter(Q(label=name) | Q(label__startswith=f"{name} ("))
-            .values_list("label", flat=True)
-        )
-        label, number = name, 1
-        while label in taken:
-            number += 1
-            label = f"{name} ({number})"
         try:
             with transaction.atomic():
                 return Participant.objects.create(
                     diagnostic_id=party.diagnostic_id,
                     party=party,
-                    label=label,
+                    label=f"{name} #{random_code()}",
                     joined_through=joined_through,
+                    invitation_used_at=timezone.now(),
                 )
         except IntegrityError:
-            continue  # someone took the same label at the same moment: look again
+            continue  # the tag was taken (about one in a million): draw another
     raise ValidationError("Could not register this name; please try again.")

@@ -82,7 +82,6 @@ def diagnostic_progress(*, diagnostic, round=None):
             if value_code_count and participant.finished >= value_code_count:
                 entry.completed += 1
             else:
-                participant.remaining = value_code_count - participant.finished
                 entry.unfinished.append(participant)
     return Progress(round=round, value_code_count=value_code_count, parties=list(by_party.values()))
 

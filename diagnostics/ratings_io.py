@@ -17,7 +17,8 @@ from .models import DiagnosticValueCode, Participant, Rating, Round
 from .participation import upsert_ratings
 
 HEADER = ["participant", "party", "value_code", "current", "target", "comment"]
-EXPORT_HEADER = [*HEADER, "round"]
+# The export names respondents by their pseudonymous code, never by name (PRODUCT.md 3, 5).
+EXPORT_HEADER = ["respondent", *HEADER[1:], "round"]
 # Spreadsheets run a cell starting with these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -118,6 +119,11 @@ def import_ratings(*, diagnostic, raw, round_number=None):
                     f'Row {row_number}, column participant: "{label}" already belongs to another '
                     "party."
                 )
+            elif known is not None and known.invitation_used:
+                row_errors.append(
+                    f'Row {row_number}, column participant: "{label}" answers through their own '
+                    "personal link, so only they can change their answers."
+                )
             elif known is None:
                 new_labels.setdefault(label, party)
         levels = (
@@ -166,15 +172,19 @@ def neutralise(value):
 
 
 def ratings_rows(diagnostic, round=None):
-    """Header and rows of the raw ratings export of closed rounds: labels, never e-mails.
-    Constant queries."""
+    """Header and rows of the raw ratings export of closed rounds: respondent codes, never
+    names or e-mails.
+
+    Rows are ordered by respondent code, which is random, so their order does not follow
+    names either. Constant queries.
+    """
     ratings = (
         Rating.objects.filter(round__diagnostic=diagnostic)
         .select_related("participant__party", "value_code", "round")
         .order_by(
             "round__number",
             "participant__party__position",
-            "participant__label",
+            "participant__respondent_code",
             "value_code__position",
             "value_code_id",
         )
@@ -186,7 +196,7 @@ def ratings_rows(diagnostic, round=None):
     yield EXPORT_HEADER
     for rating in ratings.iterator(chunk_size=2000):
         yield [
-            neutralise(rating.participant.label),
+            neutralise(rating.participant.respondent_code),
             neutralise(rating.participant.party.name),
             neutralise(rating.value_code.identifier),
             "" if rating.current_level is None else rating.current_level,

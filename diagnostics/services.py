@@ -19,6 +19,7 @@ from .models import (
     DiagnosticMember,
     DiagnosticValueCode,
     Party,
+    Rating,
     Round,
     ThingThatMatters,
     new_token,
@@ -89,6 +90,27 @@ def _check_threshold(anonymity_threshold):
     return int(anonymity_threshold)
 
 
+def check_threshold_change(*, diagnostic, anonymity_threshold):
+    """K may be raised at any time, lowered only while the diagnostic has no rating: with
+    answers in, a lower K would show figures of fewer people than participants were promised.
+    Returns the checked K."""
+    threshold = _check_threshold(anonymity_threshold)
+    if diagnostic.pk is None:
+        return threshold
+    stored = Diagnostic.objects.filter(pk=diagnostic.pk).values_list(
+        "anonymity_threshold", flat=True
+    )[0]
+    if threshold < stored and Rating.objects.filter(round__diagnostic=diagnostic).exists():
+        raise ValidationError(
+            {
+                "anonymity_threshold": f"People have answered already, and they were promised "
+                f"that figures need at least {stored} people: the threshold can be raised, "
+                f"not lowered below {stored}."
+            }
+        )
+    return threshold
+
+
 @transaction.atomic
 def create_diagnostic(
     *,
@@ -144,14 +166,26 @@ def create_diagnostic(
 
 
 @transaction.atomic
-def update_diagnostic(*, diagnostic, name, purpose="", anonymity_threshold=3):
+def update_diagnostic(
+    *, diagnostic, name, purpose="", anonymity_threshold=3, share_individual_reports=None
+):
+    """Settings of a diagnostic; `share_individual_reports` None leaves that switch as it is."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the diagnostic a name."})
+    # Locked, so that K is checked against the value that is stored, not one read earlier.
+    Diagnostic.objects.select_for_update().filter(pk=diagnostic.pk).first()
+    threshold = check_threshold_change(
+        diagnostic=diagnostic, anonymity_threshold=anonymity_threshold
+    )
     diagnostic.name = name[:160]
     diagnostic.purpose = (purpose or "").strip()
-    diagnostic.anonymity_threshold = _check_threshold(anonymity_threshold)
-    diagnostic.save(update_fields=["name", "purpose", "anonymity_threshold"])
+    diagnostic.anonymity_threshold = threshold
+    fields = ["name", "purpose", "anonymity_threshold"]
+    if share_individual_reports is not None:
+        diagnostic.share_individual_reports = bool(share_individual_reports)
+        fields.append("share_individual_reports")
+    diagnostic.save(update_fields=fields)
     return diagnostic
 
 

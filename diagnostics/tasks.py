@@ -12,14 +12,17 @@ from . import invitations
     retry_backoff=True,
     max_retries=5,
 )
-def send_participant_emails(participant_ids, reminder=False, batch=None):
-    """E-mail each participant their personal link: an invitation, or a reminder to finish.
+def send_participant_emails(
+    participant_ids, kind=invitations.INVITATION, reminder=False, batch=None
+):
+    """E-mail each participant an invitation, a reminder to finish, or their personal link.
 
     Retried (and redelivered after a lost worker) with the same batch, which sends only to
-    those the batch has not reached yet.
+    those the batch has not reached yet. (`reminder` is what tasks queued before `kind`
+    existed send; a task without a batch was queued before batches existed.)
     """
     return invitations.email_batch(
         participant_ids=participant_ids,
-        batch=batch or str(uuid.uuid4()),  # queued before batches existed
-        reminder=reminder,
+        batch=batch or str(uuid.uuid4()),
+        kind=invitations.REMINDER if reminder else kind,
     )

@@ -1,15 +1,17 @@
 """A whole diagnostic out to one JSON file and back in, losslessly (PRODUCT.md 6).
 
-The file holds the participants' secret link tokens, so that links keep working after a move:
-treat it like a database backup. Members are matched to existing users by username. An open
-round keeps its publication state (what was last published, and when), so that its results
-still move in steps of K after the move (PRODUCT.md 3).
+The file holds the participants' names beside their answers and their secret link tokens, so
+that links keep working after a move: it is the one place outside the database where answers
+meet names, so treat it like a database backup. Members are matched to existing users by
+username. An open round keeps its publication state (what was last published, and when), so
+that its results still move in steps of K after the move (PRODUCT.md 3).
 """
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from valuecodes.models import LEVELS
@@ -95,6 +97,9 @@ def export_diagnostic(diagnostic):
                 "party": p.party.name,
                 "email": p.email,
                 "token": p.token,
+                "invitation_token": p.invitation_token,
+                "invitation_used_at": _iso(p.invitation_used_at),
+                "respondent_code": p.respondent_code,
                 "revoked_at": _iso(p.revoked_at),
                 "invited_at": _iso(p.invited_at),
                 "joined_through": p.joined_through,
@@ -227,16 +232,17 @@ def _create(data):
             **statements,
         )
     participants = {}
+    answered = {r["participant"] for r in data["ratings"]}
     for p in data["participants"]:
         participant = Participant.objects.create(
             diagnostic=diagnostic,
             party=parties[p["party"]],
             label=p["label"],
             email=p["email"],
-            token=p["token"],
             revoked_at=_datetime(p["revoked_at"]),
             invited_at=_datetime(p["invited_at"]),
             joined_through=_joined_through(p),
+            **_links(p, answered=p["label"] in answered),
         )
         if p.get("created_at"):
             Participant.objects.filter(pk=participant.pk).update(
@@ -318,6 +324,21 @@ def _joined_through(participant):
     if value not in dict(Participant.JOINED_THROUGH):
         raise ValueError(f"unknown joined_through {value!r} for {participant['label']!r}")
     return value
+
+
+def _links(participant, *, answered):
+    """Link fields of an exported participant. Files written before invitation links existed
+    hold one token, which facilitators could see: it becomes the invitation link (used, if the
+    participant has answered) and a fresh personal link is made, as migration 0003 does."""
+    if "invitation_token" not in participant:
+        used_at = timezone.now() if answered else None
+        return {"invitation_token": participant["token"], "invitation_used_at": used_at}
+    return {
+        "token": participant["token"],
+        "invitation_token": participant["invitation_token"],
+        "invitation_used_at": _datetime(participant["invitation_used_at"]),
+        "respondent_code": participant["respondent_code"],
+    }
 
 
 def _add_members(diagnostic, members):

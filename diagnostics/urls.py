@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/participants/", people.participants, name="participants"),
     path(
+        "<slug:slug>/participants/<int:participant_id>/",
+        people.participant_edit,
+        name="participant_edit",
+    ),
+    path(
         "<slug:slug>/participants/<int:participant_id>/revoke/",
         people.participant_revoke,
         name="participant_revoke",

@@ -4,7 +4,7 @@ Only for what may be lost without harm: workshop change stamps (a miss costs a q
 render instead of a 304) and the watermark of diagnostics.publication (a miss costs comparing
 every rating of the round with what was published). Rate limits and anything else that guards
 access use the "default" cache, which raises UNAVAILABLE, so that they fail closed (see
-workshops.ratelimit).
+ttm.ratelimit).
 """
 
 import functools

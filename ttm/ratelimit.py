@@ -26,12 +26,17 @@ def client_ip(request):
 
 
 def allow(request, bucket, limit, period=60):
-    """Count one attempt; False once `limit` attempts were made in the current window.
+    """Count one attempt; False once `limit` attempts were made in the current window."""
+    return within_limit(f"{bucket}:{client_ip(request)}", limit, period)
+
+
+def within_limit(name, limit, period=60):
+    """Count one attempt at `name` (any key); False once `limit` were made in this window.
 
     Also False while the cache (Redis) is unreachable: a limit that cannot count refuses.
     """
     window = int(time.time() // period)
-    key = f"ratelimit:{bucket}:{client_ip(request)}:{window}"
+    key = f"ratelimit:{name}:{window}"
     try:
         cache.add(key, 0, period + 5)
         try:

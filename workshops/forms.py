@@ -36,7 +36,8 @@ class JoinForm(forms.Form):
     name = forms.CharField(
         label="Your name",
         max_length=100,
-        help_text="Shown to the facilitator only, never beside your answers.",
+        help_text="Shown to the facilitator only, with a random tag added; never beside your "
+        "answers.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
@@ -48,9 +49,10 @@ class JoinForm(forms.Form):
 
 class InvitationForm(forms.Form):
     link = forms.CharField(
-        label="Your invitation link",
+        label="Your link",
         max_length=500,
-        help_text="Paste the link from your invitation e-mail.",
+        help_text="Paste your personal link (the one you bookmarked), or your invitation link "
+        "if you have not opened it yet.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "url"}),
     )
 

@@ -310,8 +310,7 @@ def attend(*, session, participant):
 
 @transaction.atomic
 def join_with_name(*, session, party, name):
-    """A new participant of `party` in a free seat, named as they typed (clashing names get
-    " (2)")."""
+    """A new participant of `party` in a free seat, named as they typed with a random tag added."""
     if not session.is_live:
         raise SessionEnded("This workshop has ended.")
     if party.diagnostic_id != session.diagnostic_id:
@@ -340,15 +339,32 @@ def token_from_link(link):
 
 
 def join_with_invitation(*, session, link):
-    """The invited participant whose link (or token) this is, attending the session."""
+    """The participant whose personal link (or unused invitation link) this is, attending.
+
+    An invitation link that was used already is refused: its holder may be the facilitator,
+    and a phone in the workshop shows its participant's own answers. An unused one counts as
+    its first use (diagnostics.invitations.use_invitation)."""
+    from diagnostics.invitations import InvitationRefused, use_invitation
+
     token = token_from_link(link)
-    participant = (
-        Participant.objects.select_related("party")
-        .filter(token=token, diagnostic_id=session.diagnostic_id)
-        .first()
-        if token
-        else None
+    in_diagnostic = Participant.objects.select_related("party").filter(
+        diagnostic_id=session.diagnostic_id
     )
+    participant = in_diagnostic.filter(token=token).first() if token else None
+    if participant is None and token:
+        invited = in_diagnostic.filter(invitation_token=token).first()
+        if invited is not None:
+            try:
+                participant = use_invitation(participant=invited)
+            except InvitationRefused as refused:
+                raise ValidationError(
+                    {
+                        "link": "This invitation link was used already: paste your personal "
+                        "link instead."
+                        if not invited.is_revoked
+                        else refused.messages[0]
+                    }
+                ) from refused
     if participant is None:
         raise ValidationError({"link": "This is not an invitation link of this workshop."})
     attend(session=session, participant=participant)

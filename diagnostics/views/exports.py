@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..ratings_io import RatingsFileError, import_ratings, ratings_rows
@@ -28,9 +29,11 @@ NOT_WHILE_OPEN = (
 
 
 @login_required
+@never_cache
 @require_GET
 def ratings_csv(request, slug):
-    """Every rating of the closed rounds (participant labels, never e-mails); ?round=N for one."""
+    """Every rating of the closed rounds under respondent codes (never names or e-mails);
+    ?round=N for one round."""
     diagnostic = get_diagnostic_for(request.user, slug)
     round = None
     number = request.GET.get("round", "")

@@ -72,12 +72,13 @@ def progress(request, slug):
 @login_required
 def diagnostic_edit(request, slug):
     diagnostic = facilitated(request, slug)
-    form = forms.DiagnosticForm(
+    form = forms.DiagnosticSettingsForm(
         request.POST or None,
         initial={
             "name": diagnostic.name,
             "purpose": diagnostic.purpose,
             "anonymity_threshold": diagnostic.anonymity_threshold,
+            "share_individual_reports": diagnostic.share_individual_reports,
         },
     )
     saved, _ = submitted(

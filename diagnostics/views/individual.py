@@ -1,11 +1,13 @@
 """The individual response report, reached with a participant's secret link (no login)."""
 
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from .. import individual_report, participation
 from .participant import revoked_page
 
 
+@never_cache
 def my_results(request, token):
     try:
         participant = participation.active_participant_for_token(token)

@@ -1,19 +1,34 @@
-"""Pages for participants: no account, the secret token in the URL says who they are."""
+"""Pages for participants: no account, the secret token in the URL says who they are.
+
+Every page here is `never_cache`: it shows someone's answers or carries a secret link, so no
+browser or proxy may keep a copy.
+"""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ttm.ratelimit import allow, within_limit
 from valuecodes.models import LEVELS
 
-from .. import participation
-from ..models import Party
+from .. import invitations, participation
+from ..models import Party, Rating
+
+# Each e-mail of a personal link makes a new one, so a holder of a used invitation link
+# could otherwise keep the participant's bookmark changing.
+PERSONAL_LINK_EMAILS_PER_HOUR = 3
+PERSONAL_LINK_REQUESTS_PER_HOUR_PER_IP = 30
 
 DONT_KNOW = "dk"
+NO_LONGER_WORKS = (
+    "This link no longer works: a newer personal link was made. Open the one in your latest "
+    "e-mail, or your invitation link."
+)
 FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
 
 
@@ -29,10 +44,18 @@ def revoked_page(request):
     return render(request, "participant/revoked.html", status=410)
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 def home(request, token):
-    participant, refusal = _active_participant(request, token)
+    """The participant's page behind their personal link; an invitation link lands here too."""
+    try:
+        participant, refusal = _active_participant(request, token)
+    except Http404:
+        return _invitation(request, token)
     if refusal:
         return refusal
+    if request.method == "POST":
+        return redirect("participant:home", token)
     diagnostic = participant.diagnostic
     round = participation.round_to_show(diagnostic)
     answered, total = participation.participant_progress(participant, round)
@@ -44,10 +67,66 @@ def home(request, token):
         "answered": answered,
         "total": total,
         "minutes": participation.estimated_minutes(total),
+        "threshold_fixed": Rating.objects.filter(round__diagnostic=diagnostic).exists(),
     }
     return render(request, "participant/home.html", context)
 
 
+def _invitation(request, token):
+    """An invitation link: used once (a POST, so that mail scanners that follow links do not
+    use it up), it moves its user to a fresh personal link; afterwards it only offers to
+    e-mail that link to the address on file."""
+    participant = participation.participant_for_invitation(token)
+    if participant is None:
+        raise Http404("No such link")
+    if participant.is_revoked:
+        return revoked_page(request)
+    if participant.invitation_used:
+        return _invitation_used(request, participant)
+    if request.method == "POST":
+        try:
+            participant = invitations.use_invitation(participant=participant)
+        except invitations.InvitationRefused:
+            return _invitation_used(request, participant)
+        messages.success(
+            request,
+            "Welcome! This page is your personal link: bookmark it to come back and change your "
+            "answers. Nobody else has it, not even the facilitator. Do not share it.",
+        )
+        return redirect("participant:home", participant.token)
+    context = {"participant": participant, "diagnostic": participant.diagnostic}
+    return render(request, "participant/invitation.html", context)
+
+
+def _invitation_used(request, participant, sent=False, limited=False):
+    context = {"diagnostic": participant.diagnostic, "can_email": bool(participant.email)}
+    context |= {"invitation_token": participant.invitation_token, "sent": sent, "limited": limited}
+    status = 429 if limited else 200
+    return render(request, "participant/invitation_used.html", context, status=status)
+
+
+@never_cache
+@require_POST
+def email_personal_link(request, token):
+    """From a used invitation link: e-mail a fresh personal link to the address on file."""
+    participant = participation.participant_for_invitation(token)
+    if participant is None:
+        raise Http404("No such link")
+    if participant.is_revoked:
+        return revoked_page(request)
+    if not participant.invitation_used or not participant.email:
+        return redirect("participant:home", token)
+    if not allow(request, "personal-link", PERSONAL_LINK_REQUESTS_PER_HOUR_PER_IP, 3600) or (
+        not within_limit(f"personal-link:{participant.pk}", PERSONAL_LINK_EMAILS_PER_HOUR, 3600)
+    ):
+        response = _invitation_used(request, participant, limited=True)
+        response["Retry-After"] = "3600"
+        return response
+    invitations.send_personal_link(participant=participant)
+    return _invitation_used(request, participant, sent=True)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def rate(request, token):
     participant, refusal = _active_participant(request, token)
@@ -77,10 +156,14 @@ def rate(request, token):
     return render(request, "participant/rate.html", context)
 
 
+@never_cache
 @require_POST
 def save(request, token, value_code_id):
     """Save one Value Code's answers (htmx); answers with the status and the new progress."""
-    participant, refusal = _active_participant(request, token)
+    try:
+        participant, refusal = _active_participant(request, token)
+    except Http404:
+        return HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
     if refusal:
         return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
     value_code = participation.value_code_of(participant, value_code_id)
@@ -164,11 +247,12 @@ class JoinForm(forms.Form):
     name = forms.CharField(
         label="Your name",
         max_length=100,
-        help_text="Facilitators see it; results never show names.",
+        help_text="Facilitators see it, with a random tag added; results never show names.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def join(request, token):
     party = get_object_or_404(Party.objects.select_related("diagnostic"), open_link_token=token)
@@ -194,7 +278,7 @@ def join(request, token):
             messages.success(
                 request,
                 "Welcome! This page is your personal link: bookmark it to come back and change "
-                "your answers. Do not share it.",
+                "your answers. Nobody else has it, not even the facilitator. Do not share it.",
             )
             return redirect("participant:home", participant.token)
     context["form"] = form

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from .. import forms, invitations, selectors, services
-from ..links import absolute, open_link_url, participant_url
+from ..links import absolute, invitation_url, open_link_url
 from ..models import Participant
 from ..progress import current_round, participant_progress
 from .hub import back_to, facilitated, hub_page, perform, submitted
@@ -120,8 +120,12 @@ def participants(request, slug):
     round = current_round(diagnostic)
     people = list(participant_progress(diagnostic=diagnostic, round=round)) if round else []
     revoked = diagnostic.participants.filter(revoked_at__isnull=False).select_related("party")
-    for person in [*people, *revoked]:
-        person.link = absolute(participant_url(person), request)
+    value_code_count = diagnostic.value_codes.count()
+    for person in people:
+        person.status = _status(person, value_code_count)
+        # Only an unused invitation is ever shown: a used one opens nobody's answers.
+        if not person.invitation_used:
+            person.link = absolute(invitation_url(person), request)
     return hub_page(
         request,
         "participants.html",
@@ -131,8 +135,15 @@ def participants(request, slug):
         people=people,
         revoked=revoked,
         joiners=selectors.joiners(diagnostic),
-        value_code_count=diagnostic.value_codes.count(),
     )
+
+
+def _status(person, value_code_count):
+    """Whether someone started or finished, not how far: the raw ratings export lists each
+    respondent's answers, and a count would match a name to a respondent code."""
+    if value_code_count and person.finished >= value_code_count:
+        return "finished"
+    return "started" if person.answered else "not started"
 
 
 def _participant_action(request, slug, participant_id):
@@ -166,9 +177,19 @@ def participant_remove(request, slug, participant_id):
 @require_POST
 def participant_reissue(request, slug, participant_id):
     participant = _participant_action(request, slug, participant_id)
-    invitations.reissue_link(participant=participant)
-    sent = " and e-mailed" if participant.email else ""
-    messages.success(request, f"{participant.label} has a new link{sent}; the old one is dead.")
+    used = participant.invitation_used
+    holder = invitations.reissue_link(participant=participant)
+    if holder.pk != participant.pk:
+        message = (
+            f"{holder.label} starts afresh with a new invitation link; the old link is revoked "
+            "and the answers given with it stay in the results."
+        )
+    elif used:
+        message = f"A new personal link is e-mailed to {holder.label}; the old one is dead."
+    else:
+        sent = " and e-mailed" if holder.email else ""
+        message = f"{holder.label} has a new invitation link{sent}; the old one is dead."
+    messages.success(request, message)
     return back_to(slug, "participants")
 
 
@@ -176,8 +197,37 @@ def participant_reissue(request, slug, participant_id):
 @require_POST
 def participant_send(request, slug, participant_id):
     participant = _participant_action(request, slug, participant_id)
-    if invitations.send_invitation_emails(participants=[participant]):
+    if participant.invitation_used and participant.email and not participant.is_revoked:
+        invitations.send_personal_link(participant=participant)
+        messages.success(request, f"A new personal link is e-mailed to {participant.label}.")
+    elif invitations.send_invitation_emails(participants=[participant]):
         messages.success(request, f"Invitation e-mailed to {participant.label}.")
     else:
         messages.error(request, f"{participant.label} has no e-mail address or is revoked.")
     return back_to(slug, "participants")
+
+
+@login_required
+def participant_edit(request, slug, participant_id):
+    participant = _participant_action(request, slug, participant_id)
+    form = forms.ParticipantEditForm(
+        request.POST or None,
+        participant=participant,
+        initial={"label": participant.label, "email": participant.email},
+    )
+    saved, _ = submitted(
+        request,
+        form,
+        lambda data: invitations.update_participant(participant=participant, **data),
+    )
+    if saved:
+        messages.success(request, "Saved.")
+        return back_to(slug, "participants")
+    return hub_page(
+        request,
+        "participant_edit.html",
+        participant.diagnostic,
+        "participants",
+        form=form,
+        participant=participant,
+    )

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from .. import analysis, targets
 from .. import dashboard as dashboard_content
@@ -26,6 +27,7 @@ def _analysis_for(request, slug):
 
 
 @login_required
+@never_cache
 def analysis_json(request, slug):
     """The `analyse` JSON of PRODUCT.md 6; `?round=N` for an earlier round."""
     _, result = _analysis_for(request, slug)
@@ -33,6 +35,7 @@ def analysis_json(request, slug):
 
 
 @login_required
+@never_cache
 def analysis_csv(request, slug):
     diagnostic, result = _analysis_for(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from diagnostics import invitations
 from diagnostics.models import DiagnosticMember
 from workshops import services as workshop_services
 
@@ -50,13 +51,17 @@ def screens(facilitator):
     workshop_services.join_with_name(
         session=session, party=diagnostic.parties.first(), name="Walk-in"
     )
-    participant = diagnostic.participants.order_by("pk").first()
+    participant, invited = diagnostic.participants.order_by("pk")[:2]
+    invitations.use_invitation(participant=participant)
+    participant.refresh_from_db()
     slug = diagnostic.slug
     facilitator_pages = [
         reverse("diagnostics:list"),
         reverse("diagnostics:create"),
         reverse("diagnostics:detail", args=[slug]),
         reverse("diagnostics:participants", args=[slug]),
+        reverse("diagnostics:participant_edit", args=[slug, participant.pk]),
+        reverse("diagnostics:edit", args=[slug]),
         reverse("diagnostics:parties", args=[slug]),
         reverse("diagnostics:rounds", args=[slug]),
         reverse("diagnostics:things", args=[slug]),
@@ -73,6 +78,8 @@ def screens(facilitator):
     public_pages = [
         reverse("participant:home", args=[participant.token]),
         reverse("participant:rate", args=[participant.token]),
+        reverse("participant:home", args=[participant.invitation_token]),  # used already
+        reverse("participant:home", args=[invited.invitation_token]),
         reverse("workshop:join"),
         reverse("workshop:join_session", args=[session.join_code]),
     ]

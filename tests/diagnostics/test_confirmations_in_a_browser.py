@@ -30,7 +30,7 @@ def test_revoking_a_link_asks_first(live_server, browser, facilitator):
     page.get_by_role("button", name="Revoke Ann").click()
     page.wait_for_timeout(300)  # a form that went ahead would have sent its POST by now
     ann.refresh_from_db()
-    assert not posts and not ann.is_revoked and "Revoke the link of Ann?" in questions[0]
+    assert not posts and not ann.is_revoked and "Revoke the links of Ann?" in questions[0]
 
     page.once("dialog", lambda dialog: answer(dialog, accept=True))
     with page.expect_navigation():

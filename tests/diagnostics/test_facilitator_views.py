@@ -139,7 +139,8 @@ def test_pasting_people_invites_them_by_email(
     assert b"Added 2 people; 1 invited by e-mail" in response.content
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
     ann = diagnostic.participants.get(label="Ann")
-    assert f"/p/{ann.token}/".encode() in response.content
+    assert f"/p/{ann.invitation_token}/".encode() in response.content
+    assert ann.token.encode() not in response.content
 
 
 def test_a_bad_list_rerenders_with_line_numbers_and_keeps_the_text(facilitator_client, diagnostic):

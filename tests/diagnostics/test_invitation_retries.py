@@ -111,5 +111,10 @@ def test_the_task_retried_by_celery_gives_everyone_exactly_one_invitation(
 def test_a_new_batch_reaches_people_an_earlier_batch_reached(relay, people):
     ids = [p.pk for p in people[:2]]
     assert invitations.email_batch(participant_ids=ids, batch=str(uuid.uuid4())) == 2
-    assert invitations.email_batch(participant_ids=ids, batch=str(uuid.uuid4()), reminder=True) == 2
+    assert (
+        invitations.email_batch(
+            participant_ids=ids, batch=str(uuid.uuid4()), kind=invitations.REMINDER
+        )
+        == 2
+    )
     assert relay.recipients() == {"ann@example.org": 2, "bob@example.org": 2}

@@ -81,7 +81,8 @@ def test_reminders_go_to_those_not_finished_who_have_an_email(
         count = invitations.send_reminders(diagnostic=diagnostic)
     assert count == 1
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
-    assert "Reminder" in mail.outbox[0].subject and bob.token in mail.outbox[0].body
+    assert "Reminder" in mail.outbox[0].subject and bob.invitation_token in mail.outbox[0].body
+    assert bob.token not in mail.outbox[0].body
 
 
 def _grow(diagnostic, names):

@@ -93,3 +93,20 @@ def test_production_static_files_collect_with_hashed_names(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def test_in_production_the_container_health_check_gets_200_over_plain_http(tmp_path):
+    """docker-compose asks /healthz over HTTP as the first allowed host: no HTTPS redirect."""
+    code = (
+        "import django; django.setup(); from django.test import Client;"
+        "r = Client().get('/healthz', HTTP_HOST='ttm.example.org');"
+        "print(r.status_code)"
+    )
+    result = run_python(
+        code,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k7#Qz!v9-Lr2@wX8$pN4^tB6&yH1*mC3(eJ5)uG0_sD7+aF2=oK9",
+        DJANGO_ALLOWED_HOSTS="ttm.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "200", result.stdout + result.stderr

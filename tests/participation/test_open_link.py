@@ -1,9 +1,13 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from diagnostics.models import Participant
 from diagnostics.participation import RegistrationRefused, register_participant
+
+from ..factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +19,26 @@ def open_party(it_party):
     return it_party
 
 
-def test_names_that_clash_get_a_number(open_party):
+def test_every_sign_up_name_gets_a_random_tag(open_party):
     labels = [register_participant(party=open_party, name="  Sam   Lee ").label for _ in range(3)]
-    assert labels == ["Sam Lee", "Sam Lee (2)", "Sam Lee (3)"]
+    assert len(set(labels)) == 3
+    assert all(re.fullmatch(r"Sam Lee #[A-Z2-9]{4}", label) for label in labels)
+
+
+def test_a_sign_up_name_does_not_tell_whether_another_party_has_it(open_party, diagnostic):
+    """Attack: sign up as "x1" and look at your label for a sign that an "x1" exists."""
+    marketing = diagnostic.parties.get(name="Marketing")
+    ParticipantFactory(party=marketing, label="x1")
+    beside_another = register_participant(party=open_party, name="x1")
+    Participant.objects.filter(party=marketing).delete()
+    alone = register_participant(party=open_party, name="x1")
+    pattern = r"x1 #[A-Z2-9]{4}"
+    assert re.fullmatch(pattern, beside_another.label) and re.fullmatch(pattern, alone.label)
+
+
+def test_a_sign_up_uses_its_invitation_at_once(open_party):
+    """Nobody else may hold a link to a sign-up's answers: there is no invitation to hand out."""
+    assert register_participant(party=open_party, name="Sam").invitation_used
 
 
 def test_a_disabled_open_link_refuses(it_party):
@@ -35,9 +56,10 @@ def test_joining_gives_a_personal_link_to_bookmark(client, open_party):
     assert b"Your name" in client.get(url).content
     response = client.post(url, {"name": "Sam"}, follow=True)
     person = Participant.objects.get()
-    assert (person.label, person.party) == ("Sam", open_party)
+    assert person.label.startswith("Sam #") and person.party == open_party
     assert response.redirect_chain[-1][0] == reverse("participant:home", args=[person.token])
     assert b"bookmark it" in response.content
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_join_without_a_name_shows_the_form_again(client, open_party):

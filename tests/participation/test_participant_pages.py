@@ -43,9 +43,23 @@ def test_landing_explains_purpose_parties_anonymity_and_time(client, participant
     assert "Decide whether to renew the support contract." in page
     assert "IT" in page and "Marketing" in page
     assert "at least <strong>4</strong>" in page
-    assert "Comments are shown without names" in page
+    assert "comments are shown without names" in page
     assert "about <strong>5 minutes</strong>" in page
     assert rate_url(participant) in page and ">Start<" in page
+
+
+def test_the_page_says_who_sees_what_and_no_more(client, participant):
+    page = " ".join(client.get(home_url(participant)).content.decode().split())
+    assert "Facilitators see your name, your party and whether you have started or finished" in page
+    assert "never with a name" in page and "R-7F3K" in page
+    assert "Facilitators never see the link to this page" in page
+    assert "e-mailed to your address" not in page  # Ada has no address on file
+    assert "operator of the ttm server" in page
+    participant.email = "ada@example.org"
+    participant.save()
+    page = " ".join(client.get(home_url(participant)).content.decode().split())
+    assert "your name, your e-mail address, your party" in page
+    assert "or e-mailed to your address" in page
 
 
 def test_a_guessed_token_is_not_found(client, diagnostic):

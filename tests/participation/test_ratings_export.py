@@ -1,10 +1,12 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils.timezone import now
 
+from diagnostics import services
 from diagnostics.ratings_io import neutralise
 
 from ..factories import MemberFactory, ParticipantFactory, RatingFactory, RoundFactory
@@ -21,7 +23,9 @@ def exported(client, diagnostic, **params):
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
 
 
-def test_export_lists_labels_never_emails(owner_client, diagnostic, it_party, value_codes):
+def test_export_lists_respondent_codes_never_names_or_emails(
+    owner_client, diagnostic, it_party, value_codes
+):
     person = ParticipantFactory(party=it_party, label="Ada", email="ada@example.org")
     RatingFactory(
         participant=person,
@@ -33,9 +37,36 @@ def test_export_lists_labels_never_emails(owner_client, diagnostic, it_party, va
     )
     rows = exported(owner_client, diagnostic)
     assert rows == [
-        ["participant", "party", "value_code", "current", "target", "comment", "round"],
-        ["Ada", "IT", "Reliability", "", "4", "Late", "1"],
+        ["respondent", "party", "value_code", "current", "target", "comment", "round"],
+        [person.respondent_code, "IT", "Reliability", "", "4", "Late", "1"],
     ]
+    assert re.fullmatch(r"R-[A-Z2-9]{4}", person.respondent_code)
+
+
+def test_a_respondent_keeps_one_code_across_rounds_and_codes_differ_per_person(
+    owner_client, diagnostic, it_party, value_codes
+):
+    first_round = diagnostic.rounds.get()
+    people = [ParticipantFactory(party=it_party) for _ in range(3)]
+    for person in people:
+        RatingFactory(participant=person, round=first_round, value_code=value_codes[0])
+    services.close_round(round=first_round)
+    second_round = services.open_round(diagnostic=diagnostic)
+    RatingFactory(participant=people[0], round=second_round, value_code=value_codes[0])
+    rows = exported(owner_client, diagnostic)[1:]
+    codes_in = {round_: [row[0] for row in rows if row[6] == round_] for round_ in ("1", "2")}
+    assert len(set(codes_in["1"])) == 3
+    assert codes_in["2"] == [people[0].respondent_code]
+
+
+def test_rows_are_not_in_the_order_of_names(owner_client, diagnostic, it_party, value_codes):
+    """Attack: sort the hub's names, sort the file's rows, and pair them up."""
+    round_ = diagnostic.rounds.get()
+    for name in ("Ann", "Bob", "Cat", "Dan", "Eve", "Fay"):
+        person = ParticipantFactory(party=it_party, label=name)
+        RatingFactory(participant=person, round=round_, value_code=value_codes[0])
+    codes = [row[0] for row in exported(owner_client, diagnostic)[1:]]
+    assert codes == sorted(codes)  # by the random code, whatever the names
 
 
 @pytest.mark.parametrize("risky", ['=HYPERLINK("x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
@@ -47,12 +78,12 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised(
         participant=person, round=diagnostic.rounds.get(), value_code=value_codes[0], comment=risky
     )
     row = exported(owner_client, diagnostic)[1]
-    assert row[0] == "'" + risky and row[5] == "'" + risky
+    assert row[0] == person.respondent_code and row[5] == "'" + risky
     assert neutralise("plain text") == "plain text"
 
 
 def test_export_of_one_round(owner_client, diagnostic):
-    assert exported(owner_client, diagnostic, round=1)[0][0] == "participant"
+    assert exported(owner_client, diagnostic, round=1)[0][0] == "respondent"
     url = reverse("exports:ratings_csv", args=[diagnostic.slug])
     assert owner_client.get(url, {"round": "9"}).status_code == 404
 

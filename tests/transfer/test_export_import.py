@@ -4,7 +4,14 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from diagnostics.models import AgreedTarget, Diagnostic, DiagnosticMember, Round, ThingThatMatters
+from diagnostics.models import (
+    AgreedTarget,
+    Diagnostic,
+    DiagnosticMember,
+    Rating,
+    Round,
+    ThingThatMatters,
+)
 from diagnostics.transfer import export_diagnostic
 
 from ..analysis.helpers import sample_diagnostic
@@ -97,3 +104,23 @@ def test_members_without_a_user_here_are_reported_not_fatal(rich_diagnostic, tmp
     err = io.StringIO()
     call_command("import_diagnostic", str(path), stdout=io.StringIO(), stderr=err)
     assert "No user 'ghost' here" in err.getvalue()
+
+
+def test_a_file_from_before_invitations_makes_its_links_invitations(rich_diagnostic, tmp_path):
+    """Its one token per person was on the facilitators' screen: it must not stay a way in."""
+    data = export_diagnostic(rich_diagnostic)
+    for person in data["participants"]:
+        for key in ("invitation_token", "invitation_used_at", "respondent_code"):
+            del person[key]
+    old_tokens = {p["label"]: p["token"] for p in data["participants"]}
+    Diagnostic.objects.filter(slug="sample").delete()
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    call_command("import_diagnostic", str(path), stdout=io.StringIO())
+    imported = Diagnostic.objects.get(slug="sample").participants.all()
+    raters = set(Rating.objects.values_list("participant__label", flat=True))
+    assert raters
+    for person in imported:
+        assert person.invitation_token == old_tokens[person.label]
+        assert person.token != old_tokens[person.label]
+        assert person.invitation_used == (person.label in raters)

@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from diagnostics import invitations
 from diagnostics.models import Participant
 from workshops import services
 from workshops.models import WorkshopAttendee
@@ -33,14 +34,14 @@ def test_the_code_of_an_ended_session_is_refused(client, session, council):
     assert b"No live workshop has this code" in response.content
     response = join(client, session, council, "Alex")
     assert response.status_code == 404
-    assert not Participant.objects.filter(label="Alex").exists()
+    assert not Participant.objects.exists()
 
 
 def test_joining_with_party_and_name_creates_a_participant_in_the_room(client, session, council):
     response = join(client, session, council, "  Alex   Smith ")
     assert response.status_code == 302
     assert response["Location"] == reverse("workshop:phone", args=[session.pk])
-    participant = Participant.objects.get(label="Alex Smith")
+    participant = Participant.objects.get(label__startswith="Alex Smith #")
     assert participant.party == council
     assert WorkshopAttendee.objects.filter(session=session, participant=participant).exists()
     assert client.get(response["Location"]).status_code == 200
@@ -50,7 +51,7 @@ def test_the_same_name_twice_becomes_two_people(client, session, council, phone_
     phone_factory(session, council, "Alex")
     phone_factory(session, council, "Alex")
     labels = set(Participant.objects.values_list("label", flat=True))
-    assert labels == {"Alex", "Alex (2)"}
+    assert len(labels) == 2 and all(label.startswith("Alex #") for label in labels)
 
 
 def test_a_blank_name_re_renders_the_form_with_an_error(client, session, council):
@@ -69,13 +70,52 @@ def test_a_party_of_another_diagnostic_is_refused(client, session):
     assert not Participant.objects.filter(label="Mallory").exists()
 
 
-def test_an_invited_participant_joins_by_pasting_their_link(client, session, council):
+def test_an_invited_participant_joins_by_pasting_their_personal_link(client, session, council):
     invited = ParticipantFactory(party=council, label="Invited person")
     url = reverse("workshop:join_session", args=[session.join_code])
     link = f"https://ttm.example.org/p/{invited.token}/"
     response = client.post(url, {"link": link})
     assert response.status_code == 302
     assert WorkshopAttendee.objects.filter(session=session, participant=invited).exists()
+
+
+def test_pasting_an_unused_invitation_link_uses_it(client, session, council):
+    invited = ParticipantFactory(party=council, label="Invited person")
+    url = reverse("workshop:join_session", args=[session.join_code])
+    response = client.post(url, {"link": f"https://ttm.example.org/p/{invited.invitation_token}/"})
+    assert response.status_code == 302
+    fresh = Participant.objects.get(pk=invited.pk)
+    assert fresh.invitation_used and fresh.token != invited.token
+    assert WorkshopAttendee.objects.filter(session=session, participant=invited).exists()
+
+
+def test_a_facilitator_cannot_join_as_someone_through_their_used_invitation(
+    client, session, council
+):
+    """A phone shows its participant's own answers: a used invitation link, which the
+    facilitator once saw, must not make one."""
+    invited = ParticipantFactory(party=council, label="Started person")
+    invitations.use_invitation(participant=invited)
+    url = reverse("workshop:join_session", args=[session.join_code])
+    response = client.post(url, {"link": f"https://ttm.example.org/p/{invited.invitation_token}/"})
+    assert response.status_code == 200
+    assert b"was used already" in response.content
+    assert not WorkshopAttendee.objects.exists()
+
+
+def test_a_new_personal_link_ends_the_phones_of_the_old_one(client, session, council):
+    invited = ParticipantFactory(party=council, label="Ann", email="ann@example.org")
+    invited = invitations.use_invitation(participant=invited)
+    url = reverse("workshop:join_session", args=[session.join_code])
+    assert client.post(url, {"link": invited.token}).status_code == 302
+    phone = reverse("workshop:phone", args=[session.pk])
+    assert client.get(phone).status_code == 200
+    invitations.send_personal_link(participant=invited)
+    assert client.get(phone).status_code == 404
+    page = client.get(url).content.decode()
+    assert "Continue as" not in page
+    assert client.post(url, {"continue": "1"}).status_code == 200
+    assert not WorkshopAttendee.objects.exists()
 
 
 def test_an_invitation_link_of_another_diagnostic_is_refused(client, session):
@@ -94,7 +134,8 @@ def test_a_phone_that_joined_before_can_continue_in_a_new_session(
     services.end_session(session=session)
     second = services.start_session(diagnostic=diagnostic, user=facilitator)
     url = reverse("workshop:join_session", args=[second.join_code])
-    assert b"Continue as Alex (Council)" in client.get(url).content
+    alex = Participant.objects.get()
+    assert f"Continue as {alex.label} (Council)".encode() in client.get(url).content
     response = client.post(url, {"continue": "1"})
     assert response.status_code == 302
     assert Participant.objects.count() == 1

@@ -6,6 +6,7 @@ phone can act only in the workshops it joined; anything else is a 404.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from ttm.ratelimit import allow
 
 from .. import live, selectors, services
 from ..forms import CaptureForm, InvitationForm, JoinCodeForm, JoinForm, RatingForm
-from ..models import CapturedThing, WorkshopSession
+from ..models import CapturedThing, WorkshopAttendee, WorkshopSession
 from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
 ATTENDANCE_KEY = "workshop_attendance"
@@ -55,14 +56,24 @@ def _withdrawn(request, status=410):
 
 
 def _known_participant(request, session):
-    """Someone this browser already joined as in the same diagnostic (to offer "continue")."""
-    ids = list(request.session.get(ATTENDANCE_KEY, {}).values())
+    """Someone this browser already joined as in the same diagnostic (to offer "continue").
+
+    Only while that attendance still stands: a new personal link ends every attendance of its
+    participant (diagnostics.invitations), and "continue" must not bring it back."""
+    attendance = request.session.get(ATTENDANCE_KEY, {})
+    if not attendance:
+        return None
+    attended = Q()
+    for session_pk, participant_pk in attendance.items():
+        attended |= Q(session_id=session_pk, participant_id=participant_pk)
     return (
         Participant.objects.select_related("party")
-        .filter(pk__in=ids, diagnostic_id=session.diagnostic_id, revoked_at__isnull=True)
+        .filter(
+            pk__in=WorkshopAttendee.objects.filter(attended).values("participant_id"),
+            diagnostic_id=session.diagnostic_id,
+            revoked_at__isnull=True,
+        )
         .first()
-        if ids
-        else None
     )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0004_participant_email_batch'),
+        ('diagnostics', '0007_participant_invitation_and_respondent_code_required'),
     ]
 
     operations = [
