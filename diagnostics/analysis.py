@@ -1,7 +1,10 @@
 """The one place where ratings become figures (PRODUCT.md sections 3 and 4).
 
 Everything that shows or exports results (dashboard, JSON/CSV, workshop reveal, PDF) calls
-`analyse`, so the formulas and the anonymity rule live here and nowhere else.
+`analyse`, so the formulas and the anonymity rule live here and nowhere else. While a round is
+open, its figures are made of the published copy of its ratings, which `analyse` brings up to
+date first (diagnostics.publication: results move in steps of K); a closed round's are made of
+its ratings.
 
 The database does the heavy work: one GROUP BY (Value Code x party) returns the level
 distributions of current and target. Counts, means and population standard deviations follow
@@ -15,7 +18,8 @@ from django.db.models import Count, Q
 
 from valuecodes.models import LEVELS
 
-from .models import AgreedTarget, Rating, Round
+from .models import AgreedTarget, Publication, PublishedRating, Rating, Round
+from .publication import publish_due
 
 DECIMALS = 4
 DISAGREEMENT = 0.5  # a perception gap of at least this many levels is a disagreement
@@ -81,16 +85,39 @@ def resolve_round(diagnostic, number=None):
     return found
 
 
+@dataclass(frozen=True)
+class Answers:
+    """The rows a round's figures are made of, and the path from such a row to its party."""
+
+    rows: object  # a queryset of Rating or PublishedRating
+    party: str
+
+    @property
+    def party_id(self):
+        return f"{self.party}_id"
+
+
+def answers_of(round_):
+    """While a round is open, its published copy (PRODUCT.md 3); once closed, its ratings."""
+    if round_.is_open:
+        return Answers(PublishedRating.objects.filter(round=round_), "party")
+    return Answers(Rating.objects.filter(round=round_), "participant__party")
+
+
 def level_distributions(round_, value_code_ids=None):
-    """{(value_code_id, party_id): (current Distribution, target Distribution)} in one query."""
-    ratings = Rating.objects.filter(round=round_)
+    """{(value_code_id, party_id): (current Distribution, target Distribution)} in one query.
+
+    In an open round a pair missing here has never been published: its results are pending.
+    """
+    answers = answers_of(round_)
+    rows = answers.rows
     if value_code_ids is not None:
-        ratings = ratings.filter(value_code_id__in=value_code_ids)
+        rows = rows.filter(value_code_id__in=value_code_ids)
     counts = {f"c{level}": Count("id", filter=Q(current_level=level)) for level in LEVELS}
     counts |= {f"t{level}": Count("id", filter=Q(target_level=level)) for level in LEVELS}
-    rows = ratings.values("value_code_id", "participant__party_id").annotate(**counts).order_by()
+    rows = rows.values("value_code_id", answers.party_id).annotate(**counts).order_by()
     return {
-        (row["value_code_id"], row["participant__party_id"]): (
+        (row["value_code_id"], row[answers.party_id]): (
             Distribution(tuple(row[f"c{level}"] for level in LEVELS)),
             Distribution(tuple(row[f"t{level}"] for level in LEVELS)),
         )
@@ -99,14 +126,45 @@ def level_distributions(round_, value_code_ids=None):
 
 
 def response_counts(round_):
-    """{party_id: number of participants with at least one rating in the round}."""
+    """{party_id: number of participants with at least one rating in the round (published)}."""
+    answers = answers_of(round_)
     rows = (
-        Rating.objects.filter(round=round_)
-        .values("participant__party_id")
+        answers.rows.values(answers.party_id)
         .annotate(n=Count("participant_id", distinct=True))
         .order_by()
     )
-    return {row["participant__party_id"]: row["n"] for row in rows}
+    return {row[answers.party_id]: row["n"] for row in rows}
+
+
+def publication_times(round_, parties):
+    """{party_id: when its figures were last published}; a closed round's at its closing.
+
+    A party missing from an open round's answer has never been published.
+    """
+    if not round_.is_open:
+        return {party.pk: round_.closed_at for party in parties}
+    return dict(Publication.objects.filter(round=round_).values_list("party_id", "published_at"))
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def pending_figures():
+    """A party never published for a Value Code shows nothing but that results are pending."""
+    return {
+        "n_current": None,
+        "n_target": None,
+        "mean_current": None,
+        "mean_target": None,
+        "sd_current": None,
+        "gap": None,
+        "current_distribution": None,
+        "target_distribution": None,
+        "suppressed_current": True,
+        "suppressed_target": True,
+        "pending": True,
+    }
 
 
 def party_figures(current, target, threshold):
@@ -126,6 +184,7 @@ def party_figures(current, target, threshold):
         "target_distribution": None if suppressed_target else list(target.counts),
         "suppressed_current": suppressed_current,
         "suppressed_target": suppressed_target,
+        "pending": False,
     }
 
 
@@ -149,12 +208,21 @@ def agreed_targets(round_, value_code_ids=None):
     return {target.value_code_id: target for target in targets}
 
 
-def value_code_figures(value_code, parties, distributions, threshold, agreed=None):
-    """Per-party, overall and cross-party figures; suppressed party figures take no part."""
+def value_code_figures(
+    value_code, parties, distributions, threshold, agreed=None, *, missing_is_pending=False
+):
+    """Per-party, overall and cross-party figures; suppressed and pending ones take no part.
+
+    `missing_is_pending`: a party without figures has never been published (an open round).
+    """
     by_party = {}
     for party in parties:
-        current, target = distributions.get((value_code.pk, party.pk), (EMPTY, EMPTY))
-        by_party[party.name] = party_figures(current, target, threshold)
+        found = distributions.get((value_code.pk, party.pk))
+        if found is None and missing_is_pending:
+            by_party[party.name] = pending_figures()
+        else:
+            current, target = found or (EMPTY, EMPTY)
+            by_party[party.name] = party_figures(current, target, threshold)
     means_current = [f["mean_current"] for f in by_party.values()]
     means_target = [f["mean_target"] for f in by_party.values()]
     overall_current, overall_target = _mean(means_current), _mean(means_target)
@@ -236,7 +304,14 @@ def round_figures(round_, parties, value_codes, threshold, value_code_ids=None):
     distributions = level_distributions(round_, value_code_ids)
     agreed = agreed_targets(round_, value_code_ids)
     return [
-        value_code_figures(vc, parties, distributions, threshold, agreed.get(vc.pk))
+        value_code_figures(
+            vc,
+            parties,
+            distributions,
+            threshold,
+            agreed.get(vc.pk),
+            missing_is_pending=round_.is_open,
+        )
         for vc in value_codes
     ]
 
@@ -275,6 +350,7 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     """
     round_ = resolve_round(diagnostic, round_number)
     threshold = diagnostic.anonymity_threshold
+    publish_due(round_, threshold=threshold, value_code_ids=value_code_ids)
     parties = list(diagnostic.parties.order_by("position", "id"))
     value_codes = diagnostic.value_codes.order_by("position", "id")
     if value_code_ids is not None:
@@ -291,13 +367,19 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
             entry["change"] = change_since(entry, before, previous.number)
     by_identifier = {f["identifier"]: f for f in figures}
     responses = response_counts(round_)
+    published = publication_times(round_, parties)
     return _rounded(
         {
             "diagnostic": diagnostic.slug,
             "round": round_.number,
             "anonymity_threshold": threshold,
             "parties": [party.name for party in parties],
-            "response_counts": {party.name: responses.get(party.pk, 0) for party in parties},
+            # A party never published shows nothing, not even how many answered.
+            "response_counts": {
+                party.name: responses.get(party.pk, 0) if party.pk in published else None
+                for party in parties
+            },
+            "published_at": {party.name: _iso(published.get(party.pk)) for party in parties},
             "value_codes": figures,
             "things_that_matter": things_that_matter_figures(diagnostic, by_identifier)
             if value_code_ids is None
@@ -321,21 +403,21 @@ def anonymous_comments(diagnostic, round_):
     """{value_code_id: {party name: [comment, ...]}}, without names, sorted by text.
 
     A party's comments on a Value Code are shown only when at least K of its participants
-    rated that Value Code in the round (PRODUCT.md 3).
+    rated that Value Code in the round (PRODUCT.md 3); in an open round, as last published.
     """
-    ratings = Rating.objects.filter(round=round_)
+    answers = answers_of(round_)
     raters = (
-        ratings.values("value_code_id", "participant__party_id")
-        .annotate(n=Count("participant_id", distinct=True))
+        answers.rows.values("value_code_id", answers.party_id)
+        .annotate(n=Count("id"))  # one row per participant and Value Code
         .order_by()
     )
     allowed = {
-        (row["value_code_id"], row["participant__party_id"])
+        (row["value_code_id"], row[answers.party_id])
         for row in raters
         if row["n"] >= diagnostic.anonymity_threshold
     }
-    rows = ratings.exclude(comment="").values_list(
-        "value_code_id", "participant__party_id", "participant__party__name", "comment"
+    rows = answers.rows.exclude(comment="").values_list(
+        "value_code_id", answers.party_id, f"{answers.party}__name", "comment"
     )
     comments = {}
     for value_code_id, party_id, party_name, comment in rows:
@@ -355,7 +437,7 @@ CSV_COLUMNS = [
     "overall_mean_current", "overall_mean_target", "overall_gap",
     "perception_gap_current", "perception_gap_target", "priority",
     "change_since_round", "change_current", "change_target",
-    "change_overall_current", "change_overall_target",
+    "change_overall_current", "change_overall_target", "pending",
 ]  # fmt: skip
 
 
@@ -378,5 +460,5 @@ def csv_rows(analysis):
                 vc["perception_gap_current"], vc["perception_gap_target"], vc["priority"],
                 change.get("since_round"), party_change.get("current"),
                 party_change.get("target"), change.get("overall_current"),
-                change.get("overall_target"),
+                change.get("overall_target"), figures["pending"],
             ]  # fmt: skip

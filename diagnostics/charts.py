@@ -67,6 +67,14 @@ def fewer_than(threshold):
     return f"fewer than {threshold}" if threshold else "too few answers"
 
 
+PENDING = "results pending"
+
+
+def hidden_note(figures, threshold):
+    """Why a party's figure is missing: never published yet (PRODUCT.md 3), or too few answers."""
+    return PENDING if figures.get("pending") else fewer_than(threshold)
+
+
 def _colour(value):
     return value if isinstance(value, str) and _HEX.match(value) else BRAND
 
@@ -148,7 +156,9 @@ def dumbbell_svg(
             for name, value in (("current", current), ("target", target))
             if value is None and figures.get(f"suppressed_{name}", True)
         ]
-        if hidden:
+        if hidden and figures.get("pending"):
+            note = PENDING
+        elif hidden:
             note = f"{' and '.join(hidden)}: {fewer_than(threshold)}"
             shown = current if current is not None else target
             left = shown is not None and shown < 3
@@ -247,13 +257,14 @@ def section_svg(
             if before is not None:
                 earlier.append(f"M{x(before):g},{y - 4:g}l4,4l-4,4l-4,-4z")
             if current is None and target is None:
-                texts.append(_text(x0 + 4, y + 3.5, fewer_than(threshold), fill=MUTED,
+                texts.append(_text(x0 + 4, y + 3.5, hidden_note(figures, threshold), fill=MUTED,
                                    extra=' font-size="9"'))  # fmt: skip
             counts = figures.get("current_distribution")
+            pending = bool(figures.get("pending"))
             left, bar_y = width - dist_w, y - 4
             if counts is None or not sum(counts):
                 paths["none"].append(f"M{left},{bar_y:g}h{dist_w}v8h{-dist_w}z")
-                note = fewer_than(threshold) if counts is None else "no answers"
+                note = hidden_note(figures, threshold) if counts is None else "no answers"
                 texts.append(_text(left + 4, y + 3, note, fill=MUTED, extra=' font-size="8"'))
             else:
                 total = sum(counts)
@@ -265,7 +276,7 @@ def section_svg(
             was = f" (previous round {one_decimal(before)})" if before is not None else ""
             figures_words.append(
                 f"{party.name} current {one_decimal(current)}{was}, target {one_decimal(target)}, "
-                f"{_distribution_words(counts, threshold)}"
+                f"{_distribution_words(counts, threshold, pending)}"
             )
         agreed = agreed_levels.get(entry["identifier"])
         if agreed:
@@ -333,7 +344,9 @@ def perception_gap_svg(analysis, *, limit=None, width=520) -> SafeString:
 DISTRIBUTION_WIDTH = 150
 
 
-def _distribution_words(counts, threshold):
+def _distribution_words(counts, threshold, pending=False):
+    if pending:
+        return PENDING
     if counts is None or not sum(counts):
         return fewer_than(threshold) if counts is None else "no answers"
     return "answers by level: " + ", ".join(
@@ -341,10 +354,10 @@ def _distribution_words(counts, threshold):
     )
 
 
-def _distribution_parts(counts, width, height, threshold):
+def _distribution_parts(counts, width, height, threshold, pending=False):
     """The shapes of a stacked bar of answers by level, filling a width x height box."""
     if counts is None or not sum(counts):
-        text = fewer_than(threshold) if counts is None else "no answers"
+        text = _distribution_words(counts, threshold, pending)
         return [
             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eeeeee"/>',
             _text(4, height / 2 + 4, text, fill=MUTED, extra=' font-size="11"'),
@@ -374,11 +387,11 @@ def _distribution_parts(counts, width, height, threshold):
     return parts
 
 
-def distribution_svg(counts, *, width=160, height=18, threshold=None) -> SafeString:
-    """A stacked bar of how many people chose each level 1..5 (None: hidden by anonymity)."""
-    words = _distribution_words(counts, threshold)
+def distribution_svg(counts, *, width=160, height=18, threshold=None, pending=False) -> SafeString:
+    """A stacked bar of how many people chose each level 1..5 (None: hidden by anonymity, or
+    `pending` publication)."""
+    words = _distribution_words(counts, threshold, pending)
     label = f"Level distribution: {words}" if counts is None or not sum(counts) else words
     label = label[0].upper() + label[1:]
-    return _svg(
-        width, height, label, "".join(_distribution_parts(counts, width, height, threshold))
-    )
+    parts = _distribution_parts(counts, width, height, threshold, pending)
+    return _svg(width, height, label, "".join(parts))

@@ -6,6 +6,8 @@ orders, words and draws (charts) what the analysis says, with a fixed number of 
 
 from dataclasses import dataclass, field
 
+from django.utils.dateparse import parse_datetime
+
 from . import analysis, charts
 
 SORTS = {
@@ -72,8 +74,12 @@ def blind_spot_sentence(entry, parties, threshold):
     words = f"{first} places {entry['identifier']} at {one_decimal(first_mean)}"
     words += "".join(f", {name} at {one_decimal(mean)}" for name, mean in others)
     hidden = [p.name for p in parties if entry["parties"][p.name]["mean_current"] is None]
+    pending = [name for name in hidden if entry["parties"][name]["pending"]]
+    hidden = [name for name in hidden if name not in pending]
     if hidden:
         words += f" ({', '.join(hidden)}: fewer than {threshold} answers)"
+    if pending:
+        words += f" ({', '.join(pending)}: {charts.PENDING})"
     return words + "."
 
 
@@ -119,8 +125,16 @@ def _row(entry, value_code, parties, result, comments):
         distributions=[
             (
                 cell,
-                charts.distribution_svg(cell.figures["current_distribution"], threshold=threshold),
-                charts.distribution_svg(cell.figures["target_distribution"], threshold=threshold),
+                charts.distribution_svg(
+                    cell.figures["current_distribution"],
+                    threshold=threshold,
+                    pending=cell.figures["pending"],
+                ),
+                charts.distribution_svg(
+                    cell.figures["target_distribution"],
+                    threshold=threshold,
+                    pending=cell.figures["pending"],
+                ),
             )
             for cell in cells
         ],
@@ -137,6 +151,11 @@ def groups_of(rows, sort):
     for row in rows:
         groups.setdefault(row.entry["section"], []).append(row)
     return list(groups.items())
+
+
+def publications(result, parties):
+    """[(party, when its figures were last published, or None: results pending)]."""
+    return [(party, parse_datetime(result["published_at"][party.name] or "")) for party in parties]
 
 
 def build(diagnostic, round_, previous_round, all_parties, filters):
@@ -167,6 +186,7 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         "parties": parties,
         "all_parties": all_parties,
         "response_counts": [(p, result["response_counts"][p.name]) for p in all_parties],
+        "publications": publications(result, all_parties),
         "sections": list(dict.fromkeys(vc["section"] for vc in result["value_codes"])),
         "rows": rows,
         "groups": groups_of(rows, filters.sort),
@@ -193,4 +213,5 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         "perception_gap_chart": charts.perception_gap_svg(result, limit=10),
         "previous_round": previous_round,
         "has_ratings": any(result["response_counts"].values()),
+        "all_pending": not any(result["published_at"].values()),
     }

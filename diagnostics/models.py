@@ -338,11 +338,86 @@ class Rating(models.Model):
                 name="rating_target_level_is_answered",
             ),
         ]
-        indexes = [models.Index(fields=["round", "value_code"], name="rating_round_valuecode")]
+        indexes = [
+            models.Index(fields=["round", "value_code"], name="rating_round_valuecode"),
+            # diagnostics.publication looks only at ratings changed since a recent moment.
+            models.Index(fields=["round", "updated_at"], name="rating_round_updated"),
+        ]
 
     def __str__(self):
         # Never the participant or the answer: admin pages list ratings under a participant.
         return f"Rating of Value Code {self.value_code_id} in round {self.round_id}"
+
+
+class Publication(models.Model):
+    """When a party's figures in an open round were last published (PRODUCT.md 3).
+
+    No row: the party has never been published in the round, and its results are pending.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="publications")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="publications")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "party"], name="one_publication_per_party"),
+        ]
+
+    def __str__(self):
+        return f"{self.party_id} in {self.round_id} at {self.published_at}"
+
+
+class PublishedRating(models.Model):
+    """A rating as it stood at its party's last publication of that Value Code in an open round.
+
+    The figures of an open round are made of these rows, never of live ratings, so they move
+    only in steps of K people (diagnostics.publication). `party` is kept here, and a removed
+    participant's rows lose only their participant, so removing someone changes nothing shown
+    until the next publication.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="published_ratings")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="published_ratings"
+    )
+    current_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    current_answered = models.BooleanField(default=False)
+    target_answered = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "value_code", "round"], name="one_published_rating"
+            ),
+            models.CheckConstraint(
+                condition=_level_or_null("current_level"),
+                name="published_current_level_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=_level_or_null("target_level"), name="published_target_level_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(current_level__isnull=True) | Q(current_answered=True),
+                name="published_current_level_is_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_level__isnull=True) | Q(target_answered=True),
+                name="published_target_level_is_answered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "value_code", "party"], name="published_round_vc_party")
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} on {self.value_code_id} in {self.round_id} (published)"
 
 
 class ThingThatMatters(models.Model):

@@ -161,7 +161,8 @@ def import_ratings(*, diagnostic, raw, round_number=None):
 
 
 def ratings_rows(diagnostic, round=None):
-    """Header and rows of the raw ratings export: respondent codes, never names or e-mails.
+    """Header and rows of the raw ratings export of closed rounds: respondent codes, never
+    names or e-mails.
 
     Rows are ordered by respondent code, which is random, so their order does not follow
     names either. Constant queries. Write them with ttm.spreadsheets.csv_writer, which
@@ -180,6 +181,8 @@ def ratings_rows(diagnostic, round=None):
     )
     if round is not None:
         ratings = ratings.filter(round=round)
+    # An open round's answers show only as figures published in steps of K (PRODUCT.md 3).
+    ratings = ratings.filter(round__closed_at__isnull=False)
     yield EXPORT_HEADER
     for rating in ratings.iterator(chunk_size=2000):
         yield [

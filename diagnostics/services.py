@@ -26,6 +26,7 @@ from .models import (
     ThingThatMatters,
     new_token,
 )
+from .publication import publish_final
 
 PARTY_COLOURS = ["#1d3557", "#e76f51", "#2a9d8f", "#8e44ad", "#b5651d", "#6c757d"]
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -501,10 +502,12 @@ def delete_thing_that_matters(*, thing):
 
 @transaction.atomic
 def close_round(*, round):
+    """Close the round, which publishes its final figures (PRODUCT.md 3)."""
     if round.closed_at is not None:
         raise ValidationError(f"{round} is already closed.")
     round.closed_at = timezone.now()
     round.save(update_fields=["closed_at"])
+    publish_final(round)
     return round
 
 

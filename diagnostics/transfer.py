@@ -3,7 +3,8 @@
 The file holds the participants' names beside their answers and their secret link tokens, so
 that links keep working after a move: it is the one place outside the database where answers
 meet names, so treat it like a database backup. Members are matched to existing users by
-username.
+username. An open round keeps its publication state (what was last published, and when), so
+that its results still move in steps of K after the move (PRODUCT.md 3).
 """
 
 import datetime
@@ -22,6 +23,8 @@ from .models import (
     DiagnosticValueCode,
     Participant,
     Party,
+    Publication,
+    PublishedRating,
     Rating,
     Round,
     ThingThatMatters,
@@ -144,6 +147,34 @@ def export_diagnostic(diagnostic):
             }
             for t in targets
         ],
+        **_publication_state(diagnostic, rounds, identifiers, labels),
+    }
+
+
+def _publication_state(diagnostic, rounds, identifiers, labels):
+    """What the open round last published, and when (closed rounds show their ratings)."""
+    parties = dict(diagnostic.parties.values_list("pk", "name"))
+    publications = Publication.objects.filter(round__diagnostic=diagnostic).order_by("id")
+    published = PublishedRating.objects.filter(round__diagnostic=diagnostic).order_by("id")
+    return {
+        "publications": [
+            {"round": rounds[p.round_id], "party": parties[p.party_id], "at": _iso(p.published_at)}
+            for p in publications
+        ],
+        "published_ratings": [
+            {
+                "round": rounds[r.round_id],
+                "party": parties[r.party_id],
+                "participant": labels.get(r.participant_id),  # None: removed since
+                "value_code": identifiers[r.value_code_id],
+                "current": r.current_level,
+                "target": r.target_level,
+                "current_answered": r.current_answered,
+                "target_answered": r.target_answered,
+                "comment": r.comment,
+            }
+            for r in published
+        ],
     }
 
 
@@ -258,7 +289,33 @@ def _create(data):
             owner=t["owner"],
             due_date=parse_date(t["due_date"]) if t["due_date"] else None,
         )
+    _restore_publication_state(data, rounds, parties, participants, value_codes)
     return diagnostic, notes
+
+
+def _restore_publication_state(data, rounds, parties, participants, value_codes):
+    # Files written before publication existed have neither key: the open round then publishes
+    # afresh on its first read.
+    Publication.objects.bulk_create(
+        Publication(
+            round=rounds[p["round"]], party=parties[p["party"]], published_at=_datetime(p["at"])
+        )
+        for p in data.get("publications", [])
+    )
+    PublishedRating.objects.bulk_create(
+        PublishedRating(
+            round=rounds[r["round"]],
+            party=parties[r["party"]],
+            participant=participants[r["participant"]] if r["participant"] is not None else None,
+            value_code=value_codes[r["value_code"]],
+            current_level=r["current"],
+            target_level=r["target"],
+            current_answered=r["current_answered"],
+            target_answered=r["target_answered"],
+            comment=r["comment"],
+        )
+        for r in data.get("published_ratings", [])
+    )
 
 
 def _joined_through(participant):

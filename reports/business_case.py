@@ -62,7 +62,7 @@ def gather(diagnostic, round_):
         "threshold": threshold,
         "analysis": result,
         "levels": level_key(diagnostic),
-        "response_counts": [(p, result["response_counts"].get(p.name, 0)) for p in parties],
+        "response_counts": [(p, result["response_counts"].get(p.name)) for p in parties],
         "value_code_count": len(rows),
         "sections": sections(rows, parties, threshold, previous_means(previous)),
         "top_priorities": [by_identifier[i] for i in result["priorities"][:TOP]],
@@ -100,14 +100,16 @@ def level_key(diagnostic):
     ]
 
 
-def cell(mean, n, suppressed, respondents=None):
+def cell(mean, n, suppressed, respondents=None, pending=False):
     """A heatmap figure. Its n is printed only when it is below the party's `respondents`
-    (someone answered "don't know"): the page states the party counts once."""
+    (someone answered "don't know"): the page states the party counts once. `pending`: never
+    published yet (PRODUCT.md 3)."""
     return {
         "mean": mean,
         "n": n,
         "show_n": n is not None and respondents is not None and n < respondents,
         "suppressed": suppressed,
+        "pending": pending,
         "css": charts.level_css_class(mean),
     }
 
@@ -125,12 +127,14 @@ def value_code_row(value_code, entry, parties, *, rank, comments, agreed_target,
                     figures["n_current"],
                     figures["suppressed_current"],
                     people,
+                    figures["pending"],
                 ),
                 "target": cell(
                     figures["mean_target"],
                     figures["n_target"],
                     figures["suppressed_target"],
                     people,
+                    figures["pending"],
                 ),
                 "gap": figures["gap"],
             }

@@ -1,8 +1,10 @@
 """The "live" cache: Django's Redis cache, answering "nothing cached" while Redis is down.
 
 Only for what may be lost without harm: workshop change stamps (a miss costs a query and a full
-render instead of a 304). Rate limits and anything else that guards access use the "default"
-cache, which raises UNAVAILABLE, so that they fail closed (see ttm.ratelimit).
+render instead of a 304) and the watermark of diagnostics.publication (a miss costs comparing
+every rating of the round with what was published). Rate limits and anything else that guards
+access use the "default" cache, which raises UNAVAILABLE, so that they fail closed (see
+ttm.ratelimit).
 """
 
 import functools

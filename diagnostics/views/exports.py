@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,11 +20,19 @@ class _Echo:
         return value
 
 
+NOT_WHILE_OPEN = (
+    "Raw ratings are exported once a round is closed. While a round is open, results show "
+    "the published figures, which change only in steps of {k} people so that nobody's answer "
+    "can be worked out; a row for each person's answers would show each answer as it came in."
+)
+
+
 @login_required
 @never_cache
 @require_GET
 def ratings_csv(request, slug):
-    """Every rating under respondent codes (never names or e-mails); ?round=N for one round."""
+    """Every rating of the closed rounds under respondent codes (never names or e-mails);
+    ?round=N for one round."""
     diagnostic = get_diagnostic_for(request.user, slug)
     round = None
     number = parsing.optional_round_number(request.GET.get("round"))
@@ -32,6 +40,10 @@ def ratings_csv(request, slug):
         round = diagnostic.rounds.filter(number=number).first()
         if round is None:
             raise Http404("No such round")
+    closed = [round] if round else diagnostic.rounds.filter(closed_at__isnull=False)
+    if not any(r.closed_at for r in closed):
+        message = NOT_WHILE_OPEN.format(k=diagnostic.anonymity_threshold)
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
     writer = csv_writer(_Echo())  # \r\n ends rows, so cells holding \r are quoted
     suffix = f"-round-{round.number}" if round else ""
     response = StreamingHttpResponse(

@@ -125,19 +125,27 @@ def test_rankings_break_ties_by_identifier():
     assert analyse(diagnostic)["priorities"] == ["c", "a", "b"]
 
 
-def test_an_empty_round_has_counts_of_zero_and_no_figures():
+def test_an_empty_open_round_is_pending_and_an_empty_closed_one_has_counts_of_zero():
     diagnostic = DiagnosticFactory()
     DiagnosticValueCodeFactory(diagnostic=diagnostic, identifier="VC")
     PartyFactory(diagnostic=diagnostic, name="Buyer")
     PartyFactory(diagnostic=diagnostic, name="Supplier")
-    RoundFactory(diagnostic=diagnostic)
+    round_ = RoundFactory(diagnostic=diagnostic)
     result = analyse(diagnostic)
     buyer = result["value_codes"][0]["parties"]["Buyer"]
-    assert buyer["n_current"] == 0
-    assert buyer["suppressed_current"] is True
+    assert (buyer["n_current"], buyer["pending"], buyer["suppressed_current"]) == (None, True, True)
+    assert result["response_counts"] == {"Buyer": None, "Supplier": None}
+    assert result["published_at"] == {"Buyer": None, "Supplier": None}
     assert result["priorities"] == []
     assert result["blind_spots"] == []
+
+    round_.closed_at = timezone.now()
+    round_.save()
+    result = analyse(diagnostic)
+    buyer = result["value_codes"][0]["parties"]["Buyer"]
+    assert (buyer["n_current"], buyer["pending"], buyer["suppressed_current"]) == (0, False, True)
     assert result["response_counts"] == {"Buyer": 0, "Supplier": 0}
+    assert result["published_at"]["Buyer"] == round_.closed_at.isoformat()
 
 
 def test_ratings_of_other_rounds_do_not_count():
@@ -178,15 +186,19 @@ def test_a_thing_that_matters_scores_the_mean_of_its_value_codes(sample_data):
 
 def test_analysis_uses_a_constant_number_of_queries(sample_data, django_assert_num_queries):
     # rounds, parties, value codes, the GROUP BY, response counts, agreed targets, TTMs (2),
-    # the previous round; with one, its GROUP BY and agreed targets too.
+    # the previous round, and in an open round the look for changes to publish and the times
+    # of publication; with a previous round, its GROUP BY and agreed targets too.
     diagnostic = sample_diagnostic(sample_data)
     thing = ThingThatMatters.objects.create(diagnostic=diagnostic, title="Deliver on time")
     thing.value_codes.set(diagnostic.value_codes.all()[:2])
-    with django_assert_num_queries(9):
+    analyse(diagnostic)  # publishes (tests/analysis/test_steps_of_k.py counts that)
+    with django_assert_num_queries(11):
         analyse(diagnostic)
     for i in range(30):
         DiagnosticValueCodeFactory(diagnostic=diagnostic, identifier=f"extra-{i}")
     diagnostic.rounds.update(closed_at=timezone.now())
+    with django_assert_num_queries(9):
+        analyse(diagnostic)
     RoundFactory(diagnostic=diagnostic, number=2)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         analyse(diagnostic)

@@ -4,16 +4,19 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now
 
 from diagnostics import services
 from ttm.spreadsheets import neutralise
 
-from ..factories import MemberFactory, ParticipantFactory, RatingFactory
+from ..factories import MemberFactory, ParticipantFactory, RatingFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def exported(client, diagnostic, **params):
+    """The export once the diagnostic's rounds are closed (open rounds are not exported)."""
+    diagnostic.rounds.filter(closed_at__isnull=True).update(closed_at=now())
     response = client.get(reverse("exports:ratings_csv", args=[diagnostic.slug]), params)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -102,3 +105,28 @@ def test_export_queries_do_not_grow_with_ratings(
     with django_assert_max_num_queries(8):
         rows = exported(owner_client, diagnostic)
     assert len(rows) == 31
+
+
+def test_an_open_round_is_not_exported_row_by_row(owner_client, diagnostic, it_party, value_codes):
+    # One more row right after someone answers would show that person's answer.
+    url = reverse("exports:ratings_csv", args=[diagnostic.slug])
+    person = ParticipantFactory(party=it_party, label="Ada")
+    RatingFactory(participant=person, round=diagnostic.rounds.get(), value_code=value_codes[0])
+    for response in (owner_client.get(url), owner_client.get(url, {"round": "1"})):
+        assert response.status_code == 409
+        text = response.content.decode()
+        assert "exported once a round is closed" in text and "Ada" not in text
+
+
+def test_the_export_leaves_out_the_open_round(owner_client, diagnostic, it_party, value_codes):
+    first = diagnostic.rounds.get()
+    first.closed_at = now()
+    first.save()
+    second = RoundFactory(diagnostic=diagnostic, number=2)
+    person = ParticipantFactory(party=it_party, label="Ada")
+    RatingFactory(participant=person, round=first, value_code=value_codes[0])
+    RatingFactory(participant=person, round=second, value_code=value_codes[0], comment="new")
+    url = reverse("exports:ratings_csv", args=[diagnostic.slug])
+    rows = list(csv.reader(io.StringIO(b"".join(owner_client.get(url).streaming_content).decode())))
+    assert [row[-1] for row in rows[1:]] == ["1"]
+    assert owner_client.get(url, {"round": "2"}).status_code == 409

@@ -75,13 +75,28 @@ def test_reveal_shows_means_and_perception_gap_with_anonymity(
 ):
     from .test_rating_on_phones import rate
 
-    for party, name, current in ((council, "A", "2"), (council, "B", "3"), (contractor, "C", "5")):
+    answers = ((council, "A", "2"), (council, "B", "3"), (contractor, "C", "5"))
+    for party, name, current in (*answers, (contractor, "D", "dk")):
         rate(phone_factory(session, party, name), session, value_codes[0], current_level=current)
     control(facilitator_client, session, "reveal")
     content = facilitator_client.get(presenter_url(session.diagnostic)).content.decode()
     assert '<td class="mean">2.5</td>' in content
     assert "waiting for more answers (1 of 2)" in content  # Contractor, K = 2
     assert "needs two parties with enough answers" in content
+
+
+def test_a_party_with_fewer_than_k_answers_is_pending_at_the_reveal(
+    facilitator_client, session, council, contractor, value_codes, phone_factory
+):
+    from .test_rating_on_phones import rate
+
+    for party, name, current in ((council, "A", "2"), (council, "B", "3"), (contractor, "C", "5")):
+        rate(phone_factory(session, party, name), session, value_codes[0], current_level=current)
+    control(facilitator_client, session, "reveal")
+    content = facilitator_client.get(presenter_url(session.diagnostic)).content.decode()
+    assert '<td class="mean">2.5</td>' in content
+    assert "results pending: they appear once 2 of this party have answered" in content
+    assert "5.0" not in content and "(1 of 2)" not in content
 
 
 def test_the_controls_step_jump_pause_and_end(facilitator_client, session, value_codes):
@@ -134,3 +149,36 @@ def test_the_presenter_costs_the_same_queries_however_many_people(
     add_people(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         facilitator_client.get(url)
+
+
+def test_a_later_reveal_moves_only_once_k_more_people_answered(
+    facilitator_client, diagnostic, session, council, value_codes, phone_factory, facilitator
+):
+    # Reveal, let one person change their answer through their own link, reveal again in a new
+    # session: the projector must not show the difference that one answer made.
+    from diagnostics.participation import save_rating
+
+    from .test_rating_on_phones import rate
+
+    phones = [phone_factory(session, council, name) for name in ("A", "B")]
+    for phone in phones:
+        rate(phone, session, value_codes[0], current_level="2")
+    control(facilitator_client, session, "reveal")
+    assert '<td class="mean">2.0</td>' in presenter_page(facilitator_client, diagnostic)
+    services.end_session(session=session)
+
+    people = list(diagnostic.participants.filter(party=council))
+    save_rating(participant=people[0], value_code=value_codes[0], answers={"current_level": 4})
+    again = services.start_session(diagnostic=diagnostic, user=facilitator)
+    control(facilitator_client, again, "reveal")
+    assert '<td class="mean">2.0</td>' in presenter_page(facilitator_client, diagnostic)
+    services.end_session(session=again)
+
+    save_rating(participant=people[1], value_code=value_codes[0], answers={"current_level": 4})
+    third = services.start_session(diagnostic=diagnostic, user=facilitator)
+    control(facilitator_client, third, "reveal")
+    assert '<td class="mean">4.0</td>' in presenter_page(facilitator_client, diagnostic)
+
+
+def presenter_page(client, diagnostic):
+    return client.get(presenter_url(diagnostic)).content.decode()

@@ -67,13 +67,28 @@ def test_the_phone_shows_the_reveal_with_anonymity(
     session, council, contractor, value_codes, phone_factory
 ):
     alex, sam = phone_factory(session, council, "Alex"), phone_factory(session, council, "Sam")
-    kim = phone_factory(session, contractor, "Kim")
-    for phone, level in ((alex, "2"), (sam, "4"), (kim, "5")):
-        rate(phone, session, value_codes[0], current_level=level, target_level="5")
+    kim, lee = phone_factory(session, contractor, "Kim"), phone_factory(session, contractor, "Lee")
+    for phone, level in ((alex, "2"), (sam, "4"), (kim, "5"), (lee, "dk")):
+        rate(phone, session, value_codes[0], current_level=level)
     services.set_revealed(session=session, revealed=True)
     content = alex.get(reverse("workshop:phone", args=[session.pk])).content.decode()
     assert "<strong>3.0</strong>" in content  # Council: (2 + 4) / 2, K = 2
-    assert "waiting for more answers" in content  # Contractor: 1 answer < K
+    assert "waiting for more answers" in content  # Contractor: 1 level < K
+    assert "<strong>5.0</strong>" not in content
+
+
+def test_the_phone_says_results_are_pending_for_a_party_below_k(
+    session, council, contractor, value_codes, phone_factory
+):
+    alex, sam = phone_factory(session, council, "Alex"), phone_factory(session, council, "Sam")
+    kim = phone_factory(session, contractor, "Kim")
+    for phone, level in ((alex, "2"), (sam, "4"), (kim, "5")):
+        rate(phone, session, value_codes[0], current_level=level)
+    services.set_revealed(session=session, revealed=True)
+    content = alex.get(reverse("workshop:phone", args=[session.pk])).content.decode()
+    assert "<strong>3.0</strong>" in content
+    assert "results pending" in content  # Contractor: Kim alone has answered
+    assert "5.0" not in content
 
 
 def test_a_phone_cannot_see_or_act_in_another_session(

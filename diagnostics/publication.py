@@ -1,0 +1,207 @@
+"""Results move in steps of K (PRODUCT.md 3): an open round shows a published copy.
+
+While a round is open, every figure and comment comes from PublishedRating, a copy of the
+ratings as they stood when last published, never from the live ratings. A party's answers on a
+Value Code are published again only once at least K of its participants have given or changed
+an answer on that Value Code since: the difference between two publications then mixes the
+answers of K people, so nobody's answer can be read from it.
+
+Per Value Code rather than per party, because a party-wide count lets one quick respondent
+through: if Ann answers all forty Value Codes while Ben and Cy answer one each, a party-wide
+publication shows Ann's own answer on the other thirty-nine, each the only new one.
+
+Only levels count as a change (a level, "don't know", or answering at all): a comment edited
+on its own, and a participant removed, are carried along by the next publication of that
+Value Code. Closing the round publishes the final figures: closed rounds are read from the
+ratings themselves.
+
+Publication happens when results are read (analysis.analyse calls `publish_due`), never when
+a rating is saved, so saves stay lean. Finding the changes compares ratings with their copies;
+to keep that cheap on every read, only ratings saved since a watermark are compared: a moment
+before which every rating is known to be published, or counted among those still waiting. The
+watermark lives in the cache, and it can only make a change count late, never let a figure out
+early: a change it misses (a cold cache costs one full comparison instead) is not counted
+towards K, and is published with the next publication of its Value Code, or at closing.
+"""
+
+import datetime
+import operator
+from collections import defaultdict
+from functools import reduce
+
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.db.models import Count, Exists, Min, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.connection import ConnectionProxy
+
+from .models import Publication, PublishedRating, Rating, Round
+
+cache = ConnectionProxy(caches, "live")  # a lost watermark costs a full comparison, no more
+
+# Longer than a rating save takes from stamping `updated_at` to committing (and than the clock
+# skew between web servers), so that a change committed late is still counted.
+SETTLING = datetime.timedelta(seconds=10)
+BIG_COPY = 10_000  # rows: PostgreSQL plans the next comparison well only with fresh statistics
+WATERMARK_TIMEOUT = 7 * 24 * 3600
+WATERMARK_STEP = datetime.timedelta(seconds=30)  # no cache write on every read
+COPIED_FIELDS = [
+    "current_level",
+    "target_level",
+    "current_answered",
+    "target_answered",
+    "comment",
+]
+
+
+def _watermark_key(round_):
+    # opened_at too: ids come back after a database restore; a watermark must die with its round.
+    return f"ttm:publication:{round_.pk}:{round_.opened_at.timestamp()}"
+
+
+def _level(field):
+    return Coalesce(field, Value(0))
+
+
+def _changes(round_, *, since=None, value_code_ids=None):
+    """[{pair, n, oldest}]: ratings whose levels differ from their published copy
+    (or have none), counted per party and Value Code, with the oldest `updated_at`."""
+    same_copy = (
+        PublishedRating.objects.filter(
+            round_id=OuterRef("round_id"),
+            participant_id=OuterRef("participant_id"),
+            value_code_id=OuterRef("value_code_id"),
+            current_answered=OuterRef("current_answered"),
+            target_answered=OuterRef("target_answered"),
+        )
+        .annotate(
+            published_current=_level("current_level"), published_target=_level("target_level")
+        )
+        .filter(
+            published_current=_level(OuterRef("current_level")),
+            published_target=_level(OuterRef("target_level")),
+        )
+    )
+    changed = Rating.objects.filter(round_id=round_.pk).filter(~Exists(same_copy))
+    if since is not None:
+        changed = changed.filter(updated_at__gte=since)
+    if value_code_ids is not None:
+        changed = changed.filter(value_code_id__in=value_code_ids)
+    rows = (
+        changed.values("participant__party_id", "value_code_id")
+        .annotate(n=Count("id"), oldest=Min("updated_at"))
+        .order_by()
+    )
+    return [
+        {
+            "pair": (row["participant__party_id"], row["value_code_id"]),
+            "n": row["n"],
+            "oldest": row["oldest"],
+        }
+        for row in rows
+    ]
+
+
+def _pairs(by_party, party_field):
+    """One Q matching the given {party id: [Value Code ids]} (constant queries, any size)."""
+    return reduce(
+        operator.or_,
+        (
+            Q(**{party_field: party_id, "value_code_id__in": value_code_ids})
+            for party_id, value_code_ids in by_party.items()
+        ),
+    )
+
+
+def _copy(round_, by_party):
+    """Replace the published copy of these (party, Value Code) pairs with the live ratings, in
+    one DELETE and one INSERT ... SELECT whatever their number."""
+    PublishedRating.objects.filter(round_id=round_.pk).filter(
+        _pairs(by_party, "party_id") | _pairs(by_party, "participant__party_id")
+    ).delete()
+    source = (
+        Rating.objects.filter(round_id=round_.pk)
+        .filter(_pairs(by_party, "participant__party_id"))
+        .values_list(
+            "round_id", "participant__party_id", "participant_id", "value_code_id", *COPIED_FIELDS
+        )
+        .order_by()
+    )
+    select, params = source.query.sql_with_params()
+    columns = ["round_id", "party_id", "participant_id", "value_code_id", *COPIED_FIELDS]
+    quote = connection.ops.quote_name
+    table = quote(PublishedRating._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) {select}", params
+        )
+        if cursor.rowcount >= BIG_COPY and connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")
+
+
+@transaction.atomic
+def _publish(round_, *, threshold, since, value_code_ids):
+    """Publish what is due, rechecked under a lock on the round: two readers never publish twice,
+    and nothing that arrived meanwhile slips through without K behind it."""
+    locked = Round.objects.select_for_update().only("closed_at").get(pk=round_.pk)
+    if locked.closed_at is not None:
+        return set()  # closed meanwhile: its final figures are its ratings
+    due = [
+        change
+        for change in _changes(round_, since=since, value_code_ids=value_code_ids)
+        if change["n"] >= threshold
+    ]
+    by_party = defaultdict(list)
+    for change in due:
+        party_id, value_code_id = change["pair"]
+        by_party[party_id].append(value_code_id)
+    if not by_party:
+        return set()
+    _copy(round_, by_party)
+    now = timezone.now()
+    Publication.objects.bulk_create(
+        [
+            Publication(round_id=round_.pk, party_id=party_id, published_at=now)
+            for party_id in by_party
+        ],
+        update_conflicts=True,
+        unique_fields=["round", "party"],
+        update_fields=["published_at"],
+    )
+    return {change["pair"] for change in due}
+
+
+def publish_due(round_, *, threshold, value_code_ids=None):
+    """Publish each (party, Value Code) of an open round that at least `threshold` participants
+    of the party answered or changed since its last publication; returns the pairs published.
+
+    One query when nothing is due, a few more when something is; idempotent, and safe when
+    several requests run it at once. `value_code_ids` limits the work to some Value Codes.
+    """
+    if not round_.is_open:
+        return set()
+    key = _watermark_key(round_)
+    since = cache.get(key)
+    checked_at = timezone.now()
+    changes = _changes(round_, since=since, value_code_ids=value_code_ids)
+    due_codes = sorted({c["pair"][1] for c in changes if c["n"] >= threshold})
+    published = set()
+    if due_codes:
+        published = _publish(round_, threshold=threshold, since=since, value_code_ids=due_codes)
+    if value_code_ids is None:
+        # Only a look at every Value Code knows all the changes still waiting for K.
+        waiting = [c["oldest"] for c in changes if c["pair"] not in published]
+        watermark = min([checked_at - SETTLING, *waiting])
+        if since is None or watermark - since > WATERMARK_STEP:  # an older one is still true
+            cache.set(key, watermark, WATERMARK_TIMEOUT)
+    return published
+
+
+@transaction.atomic
+def publish_final(round_):
+    """Closing a round publishes its final figures: closed rounds are read from the ratings, so
+    the published copy is no longer needed."""
+    PublishedRating.objects.filter(round_id=round_.pk).delete()
+    Publication.objects.filter(round_id=round_.pk).delete()
+    cache.delete(_watermark_key(round_))
