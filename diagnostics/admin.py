@@ -32,6 +32,16 @@ class MemberInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class CountedDeletion:
+    """Delete confirmations say how many objects of each kind go, not which: Django's nested
+    list would show which Value Codes a named participant rated."""
+
+    def get_deleted_objects(self, objs, request):
+        _listed, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        summary = [f"{name}: {count}" for name, count in model_count.items()]
+        return summary, model_count, perms_needed, protected
+
+
 class DiagnosticAdminForm(forms.ModelForm):
     class Meta:
         model = Diagnostic
@@ -56,7 +66,7 @@ class DiagnosticAdminForm(forms.ModelForm):
 
 
 @admin.register(Diagnostic)
-class DiagnosticAdmin(admin.ModelAdmin):
+class DiagnosticAdmin(CountedDeletion, admin.ModelAdmin):
     form = DiagnosticAdminForm
     list_display = ["name", "slug", "anonymity_threshold", "created_at"]
     search_fields = ["name", "slug"]
@@ -64,7 +74,7 @@ class DiagnosticAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiagnosticValueCode)
-class DiagnosticValueCodeAdmin(admin.ModelAdmin):
+class DiagnosticValueCodeAdmin(CountedDeletion, admin.ModelAdmin):
     list_display = ["identifier", "diagnostic", "section", "weight", "position"]
     list_filter = ["diagnostic"]
     list_select_related = ["diagnostic"]
@@ -120,15 +130,15 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(CountedDeletion, admin.ModelAdmin):
     list_display = ["diagnostic", "number", "opened_at", "closed_at"]
 
 
 @admin.register(ThingThatMatters)
-class ThingThatMattersAdmin(admin.ModelAdmin):
+class ThingThatMattersAdmin(CountedDeletion, admin.ModelAdmin):
     list_display = ["title", "diagnostic", "kind", "direction"]
 
 
 @admin.register(AgreedTarget)
-class AgreedTargetAdmin(admin.ModelAdmin):
+class AgreedTargetAdmin(CountedDeletion, admin.ModelAdmin):
     list_display = ["value_code", "round", "level", "owner", "due_date"]

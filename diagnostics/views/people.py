@@ -139,11 +139,12 @@ def participants(request, slug):
 
 
 def _status(person, value_code_count):
-    """Whether someone started or finished, not how far: the raw ratings export lists each
-    respondent's answers, and a count would match a name to a respondent code."""
+    """Finished or not, never how far nor whether someone started: the raw ratings export
+    lists each respondent's answers, and the only "started" person of a party would match a
+    name to the one respondent code with a partial set of rows."""
     if value_code_count and person.finished >= value_code_count:
         return "finished"
-    return "started" if person.answered else "not started"
+    return "not finished"
 
 
 def _participant_action(request, slug, participant_id):
