@@ -10,18 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from diagnostics.models import DiagnosticMember
-from diagnostics.selectors import get_diagnostic_for, member_role
-from ttm import parsing
+from ttm import access, parsing
 
 from . import selectors, services
 from .models import Report
 
-READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
-
 
 def _diagnostic(request, slug):
-    return get_diagnostic_for(request.user, slug, roles=READERS)
+    return access.diagnostic_to_read(request.user, slug)
 
 
 @login_required
@@ -35,7 +31,7 @@ def report_list(request, slug):
         {
             "diagnostic": diagnostic,
             "tab": "reports",
-            "can_edit": member_role(request.user, diagnostic) == DiagnosticMember.FACILITATOR,
+            "can_edit": access.runs(request.user, diagnostic),
             "rounds": rounds,
             "reports": selectors.business_cases(diagnostic),
         },

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ttm.roles import facilitator_required
+from ttm.access import facilitator_required
 
 from . import selectors, services
 from .forms import (

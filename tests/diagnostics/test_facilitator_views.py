@@ -103,8 +103,8 @@ def test_sponsors_read_the_overview_but_nothing_else(client, diagnostic):
     assert b"Zed" not in overview.content
     assert b"Send reminder" not in overview.content
     for tab in TABS[1:]:
-        assert client.get(url(tab, diagnostic)).status_code == 404
-    assert client.post(url("round_close", diagnostic, 1)).status_code == 404
+        assert client.get(url(tab, diagnostic)).status_code == 403
+    assert client.post(url("round_close", diagnostic, 1)).status_code == 403
     assert diagnostic.rounds.get().is_open
 
 
@@ -228,4 +228,4 @@ def test_a_facilitator_removes_an_empty_party_but_not_one_with_people(
     assert list(diagnostic.parties.values_list("name", flat=True)) == ["Council"]
 
     facilitator_client.force_login(MemberFactory(diagnostic=diagnostic, role="sponsor").user)
-    assert facilitator_client.post(url("party_remove", diagnostic, council.pk)).status_code == 404
+    assert facilitator_client.post(url("party_remove", diagnostic, council.pk)).status_code == 403
