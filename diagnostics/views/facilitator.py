@@ -260,7 +260,9 @@ def members(request, slug):
     diagnostic = facilitated(request, slug)
     form = forms.MemberForm(request.POST or None)
     saved, member = submitted(
-        request, form, lambda data: services.add_member(diagnostic=diagnostic, **data)
+        request,
+        form,
+        lambda data: services.add_member(diagnostic=diagnostic, added_by=request.user, **data),
     )
     if saved:
         messages.success(request, f"{member.user.username} added as {member.role}.")
