@@ -54,13 +54,21 @@ def report_request(request, slug):
     if round_ is None:
         messages.error(request, "Choose a round to report on.")
         return redirect("reports:list", slug=slug)
-    report = services.request_business_case(
-        diagnostic=diagnostic, round_=round_, requested_by=request.user
-    )
-    if services.is_delayed(report):
-        messages.warning(request, _delayed_message(round_))
+    try:
+        report = services.request_business_case(
+            diagnostic=diagnostic, round_=round_, requested_by=request.user
+        )
+    except services.AlreadyOnItsWay:
+        messages.info(
+            request,
+            f"The business case for round {round_.number} is already on its way (below); "
+            "it is not queued twice.",
+        )
     else:
-        messages.success(request, f"The business case for round {round_.number} is on its way.")
+        if services.is_delayed(report):
+            messages.warning(request, _delayed_message(round_))
+        else:
+            messages.success(request, f"The business case for round {round_.number} is on its way.")
     return redirect("reports:list", slug=slug)
 
 
