@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ttm import access, parsing
 
 from .. import live, selectors, services
-from ..forms import AgreedTargetForm, SeatsForm
+from ..forms import AgreedTargetForm, KeepForm, SeatsForm
 from ..models import CapturedThing, WorkshopAttendee, WorkshopSession
 from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
@@ -54,6 +54,7 @@ def _live_context(session, parties):
     }
     if session.state == WorkshopSession.CAPTURING:
         context["captures"] = selectors.captures(session)
+        context["keep_choices"] = selectors.value_code_choices(session.diagnostic)
     elif session.revealed:
         context["reveal"] = selectors.reveal(frozen, parties)
     return context
@@ -228,8 +229,10 @@ def _capture(session, capture_pk):
 def keep(request, slug, pk, capture_pk):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)
+    captured = _capture(session, capture_pk)
+    value_codes = KeepForm(request.POST, diagnostic=diagnostic).chosen()
     try:
-        thing = services.keep(session=session, captured_thing=_capture(session, capture_pk))
+        thing = services.keep(session=session, captured_thing=captured, value_codes=value_codes)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
