@@ -159,8 +159,9 @@ def _diagnostic_and_role(user, slug):
 
 
 def colleagues_of(user):
-    """The accounts a user may add as members: those already sharing a diagnostic with them
-    (every account, for a superuser). Nobody else's existence is ever confirmed."""
+    """The accounts a user may add as members: those already sharing a diagnostic with them;
+    every account for a superuser, or for None (the operator, from code or the command line).
+    Nobody else's existence is ever confirmed."""
     users = get_user_model().objects.filter(is_active=True)
     if user is None or user.is_superuser:
         return users
