@@ -32,7 +32,8 @@ def test_a_facilitator_member_outside_the_group_runs_the_diagnostic_and_its_work
         assert client.get(reverse(f"diagnostics:{tab}", args=[diagnostic.slug])).status_code == 200
     presenter = reverse("workshop_presenter:presenter", args=[diagnostic.slug])
     assert client.get(presenter).status_code == 200
-    started = client.post(reverse("workshop_presenter:start", args=[diagnostic.slug]))
+    seats = {f"seats-{party.pk}": "6" for party in diagnostic.parties.all()}
+    started = client.post(reverse("workshop_presenter:start", args=[diagnostic.slug]), seats)
     assert started.status_code == 302
     assert WorkshopSession.objects.filter(diagnostic=diagnostic, ended_at__isnull=True).exists()
 

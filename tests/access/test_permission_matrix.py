@@ -59,203 +59,213 @@ from ..factories import (
     ValueCodeFactory,
 )
 
+# The mark sets the test database up even when this module runs alone; each test's own
+# transaction nests inside the module's (see `world`).
+pytestmark = pytest.mark.django_db
+
 ROLES = ["anon", "p_this", "p_other", "f_this", "f_other", "s_this", "s_other", "super"]
 
 MATRIX = """
-url                              verb anon    p_this  p_other f_this  f_other s_this  s_other super
+url                                verb anon    p_this  p_other f_this  f_other s_this  s_other super
 # Anyone
-home                             GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-home                             POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-healthz                          GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-healthz                          POST 405     405     405     405     405     405     405     405
-login                            GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-login                            POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-logout                           GET  405     405     405     405     405     405     405     405
-logout                           POST 3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx
+home                               GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+home                               POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+healthz                            GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+healthz                            POST 405     405     405     405     405     405     405     405
+login                              GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+login                              POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+logout                             GET  405     405     405     405     405     405     405     405
+logout                             POST 3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx
 # Diagnostics: the hub (membership decides)
-diagnostics:list                 GET  login   login   login   2xx     2xx     2xx     2xx     2xx
-diagnostics:list                 POST login   login   login   2xx     2xx     2xx     2xx     2xx
-diagnostics:create               GET  login   login   login   2xx     2xx     403     403     2xx
-diagnostics:create               POST login   login   login   2xx     2xx     403     403     2xx
-diagnostics:detail               GET  login   login   login   2xx     404     2xx     404     2xx
-diagnostics:detail               POST login   login   login   2xx     404     2xx     404     2xx
-diagnostics:progress             GET  login   login   login   2xx     404     2xx     404     2xx
-diagnostics:progress             POST login   login   login   2xx     404     2xx     404     2xx
-diagnostics:edit                 GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:edit                 POST login   login   login   2xx     404     403     404     2xx
-diagnostics:send_reminders       GET  login   login   login   405     405     405     405     405
-diagnostics:send_reminders       POST login   login   login   3xx     404     403     404     3xx
-diagnostics:rounds               GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:rounds               POST login   login   login   2xx     404     403     404     2xx
-diagnostics:round_open           GET  login   login   login   405     405     405     405     405
-diagnostics:round_open           POST login   login   login   3xx     404     403     404     3xx
-diagnostics:round_close          GET  login   login   login   405     405     405     405     405
-diagnostics:round_close          POST login   login   login   3xx     404     403     404     3xx
-diagnostics:parties              GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:parties              POST login   login   login   2xx     404     403     404     2xx
-diagnostics:party_edit           GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:party_edit           POST login   login   login   2xx     404     403     404     2xx
-diagnostics:party_remove         GET  login   login   login   405     405     405     405     405
-diagnostics:party_remove         POST login   login   login   3xx     404     403     404     3xx
-diagnostics:party_open_link      GET  login   login   login   405     405     405     405     405
-diagnostics:party_open_link      POST login   login   login   3xx     404     403     404     3xx
-diagnostics:participants         GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:participants         POST login   login   login   2xx     404     403     404     2xx
-diagnostics:participant_revoke   GET  login   login   login   405     405     405     405     405
-diagnostics:participant_revoke   POST login   login   login   3xx     404     403     404     3xx
-diagnostics:participant_reissue  GET  login   login   login   405     405     405     405     405
-diagnostics:participant_reissue  POST login   login   login   3xx     404     403     404     3xx
-diagnostics:participant_send     GET  login   login   login   405     405     405     405     405
-diagnostics:participant_send     POST login   login   login   3xx     404     403     404     3xx
-diagnostics:things               GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:things               POST login   login   login   2xx     404     403     404     2xx
-diagnostics:thing_edit           GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:thing_edit           POST login   login   login   2xx     404     403     404     2xx
-diagnostics:thing_delete         GET  login   login   login   405     405     405     405     405
-diagnostics:thing_delete         POST login   login   login   3xx     404     403     404     3xx
-diagnostics:value_codes          GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:value_codes          POST login   login   login   2xx     404     403     404     2xx
-diagnostics:value_code_edit      GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:value_code_edit      POST login   login   login   2xx     404     403     404     2xx
-diagnostics:value_code_move      GET  login   login   login   405     405     405     405     405
-diagnostics:value_code_move      POST login   login   login   3xx     404     403     404     3xx
-diagnostics:value_code_remove    GET  login   login   login   405     405     405     405     405
-diagnostics:value_code_remove    POST login   login   login   3xx     404     403     404     3xx
-diagnostics:members              GET  login   login   login   2xx     404     403     404     2xx
-diagnostics:members              POST login   login   login   2xx     404     403     404     2xx
-diagnostics:member_remove        GET  login   login   login   405     405     405     405     405
-diagnostics:member_remove        POST login   login   login   3xx     404     403     404     3xx
+diagnostics:list                   GET  login   login   login   2xx     2xx     2xx     2xx     2xx
+diagnostics:list                   POST login   login   login   2xx     2xx     2xx     2xx     2xx
+diagnostics:create                 GET  login   login   login   2xx     2xx     403     403     2xx
+diagnostics:create                 POST login   login   login   2xx     2xx     403     403     2xx
+diagnostics:detail                 GET  login   login   login   2xx     404     2xx     404     2xx
+diagnostics:detail                 POST login   login   login   2xx     404     2xx     404     2xx
+diagnostics:progress               GET  login   login   login   2xx     404     2xx     404     2xx
+diagnostics:progress               POST login   login   login   2xx     404     2xx     404     2xx
+diagnostics:edit                   GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:edit                   POST login   login   login   2xx     404     403     404     2xx
+diagnostics:send_reminders         GET  login   login   login   405     405     405     405     405
+diagnostics:send_reminders         POST login   login   login   3xx     404     403     404     3xx
+diagnostics:rounds                 GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:rounds                 POST login   login   login   2xx     404     403     404     2xx
+diagnostics:round_open             GET  login   login   login   405     405     405     405     405
+diagnostics:round_open             POST login   login   login   3xx     404     403     404     3xx
+diagnostics:round_close            GET  login   login   login   405     405     405     405     405
+diagnostics:round_close            POST login   login   login   3xx     404     403     404     3xx
+diagnostics:parties                GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:parties                POST login   login   login   2xx     404     403     404     2xx
+diagnostics:party_edit             GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:party_edit             POST login   login   login   2xx     404     403     404     2xx
+diagnostics:party_remove           GET  login   login   login   405     405     405     405     405
+diagnostics:party_remove           POST login   login   login   3xx     404     403     404     3xx
+diagnostics:party_open_link        GET  login   login   login   405     405     405     405     405
+diagnostics:party_open_link        POST login   login   login   3xx     404     403     404     3xx
+diagnostics:participants           GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:participants           POST login   login   login   2xx     404     403     404     2xx
+diagnostics:participant_revoke     GET  login   login   login   405     405     405     405     405
+diagnostics:participant_revoke     POST login   login   login   3xx     404     403     404     3xx
+diagnostics:participant_reissue    GET  login   login   login   405     405     405     405     405
+diagnostics:participant_reissue    POST login   login   login   3xx     404     403     404     3xx
+diagnostics:participant_send       GET  login   login   login   405     405     405     405     405
+diagnostics:participant_send       POST login   login   login   3xx     404     403     404     3xx
+diagnostics:participant_remove     GET  login   login   login   405     405     405     405     405
+diagnostics:participant_remove     POST login   login   login   3xx     404     403     404     3xx
+diagnostics:things                 GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:things                 POST login   login   login   2xx     404     403     404     2xx
+diagnostics:thing_edit             GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:thing_edit             POST login   login   login   2xx     404     403     404     2xx
+diagnostics:thing_delete           GET  login   login   login   405     405     405     405     405
+diagnostics:thing_delete           POST login   login   login   3xx     404     403     404     3xx
+diagnostics:value_codes            GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:value_codes            POST login   login   login   2xx     404     403     404     2xx
+diagnostics:value_code_edit        GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:value_code_edit        POST login   login   login   2xx     404     403     404     2xx
+diagnostics:value_code_move        GET  login   login   login   405     405     405     405     405
+diagnostics:value_code_move        POST login   login   login   3xx     404     403     404     3xx
+diagnostics:value_code_remove      GET  login   login   login   405     405     405     405     405
+diagnostics:value_code_remove      POST login   login   login   3xx     404     403     404     3xx
+diagnostics:members                GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:members                POST login   login   login   2xx     404     403     404     2xx
+diagnostics:member_remove          GET  login   login   login   405     405     405     405     405
+diagnostics:member_remove          POST login   login   login   3xx     404     403     404     3xx
 # Results
-results:json                     GET  login   login   login   2xx     404     2xx     404     2xx
-results:json                     POST login   login   login   2xx     404     2xx     404     2xx
-results:csv                      GET  login   login   login   2xx     404     2xx     404     2xx
-results:csv                      POST login   login   login   2xx     404     2xx     404     2xx
-results:dashboard                GET  login   login   login   2xx     404     2xx     404     2xx
-results:dashboard                POST login   login   login   2xx     404     2xx     404     2xx
-results:agreed_target            GET  login   login   login   2xx     404     403     404     2xx
-results:agreed_target            POST login   login   login   2xx     404     403     404     2xx
+results:json                       GET  login   login   login   2xx     404     2xx     404     2xx
+results:json                       POST login   login   login   2xx     404     2xx     404     2xx
+results:csv                        GET  login   login   login   2xx     404     2xx     404     2xx
+results:csv                        POST login   login   login   2xx     404     2xx     404     2xx
+results:dashboard                  GET  login   login   login   2xx     404     2xx     404     2xx
+results:dashboard                  POST login   login   login   2xx     404     2xx     404     2xx
+results:agreed_target              GET  login   login   login   2xx     404     403     404     2xx
+results:agreed_target              POST login   login   login   2xx     404     403     404     2xx
 # Libraries (the Facilitators group reads; the owner changes)
-valuecodes:list                  GET  login   login   login   2xx     2xx     403     403     2xx
-valuecodes:list                  POST login   login   login   405     405     403     403     405
-valuecodes:create                GET  login   login   login   2xx     2xx     403     403     2xx
-valuecodes:create                POST login   login   login   2xx     2xx     403     403     2xx
-valuecodes:search                GET  login   login   login   2xx     2xx     403     403     2xx
-valuecodes:search                POST login   login   login   405     405     403     403     405
-valuecodes:import_new            GET  login   login   login   2xx     2xx     403     403     2xx
-valuecodes:import_new            POST login   login   login   2xx     2xx     403     403     2xx
-valuecodes:import_preview        GET  login   login   login   3xx     3xx     403     403     3xx
-valuecodes:import_preview        POST login   login   login   3xx     3xx     403     403     3xx
-valuecodes:detail                GET  login   login   login   2xx     2xx     403     403     2xx
-valuecodes:detail                POST login   login   login   405     405     403     403     405
-valuecodes:edit                  GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:edit                  POST login   login   login   2xx     403     403     403     2xx
-valuecodes:duplicate             GET  login   login   login   2xx     2xx     403     403     2xx
-valuecodes:duplicate             POST login   login   login   2xx     2xx     403     403     2xx
-valuecodes:delete                GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:delete                POST login   login   login   3xx     403     403     403     3xx
-valuecodes:import                GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:import                POST login   login   login   2xx     403     403     403     2xx
-valuecodes:export                GET  login   login   login   2xx     2xx     403     403     2xx
-valuecodes:export                POST login   login   login   405     405     403     403     405
-valuecodes:section_create        GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:section_create        POST login   login   login   2xx     403     403     403     2xx
-valuecodes:section_edit          GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:section_edit          POST login   login   login   2xx     403     403     403     2xx
-valuecodes:section_move          GET  login   login   login   405     405     403     403     405
-valuecodes:section_move          POST login   login   login   3xx     403     403     403     3xx
-valuecodes:section_delete        GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:section_delete        POST login   login   login   3xx     403     403     403     3xx
-valuecodes:value_code_create     GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:value_code_create     POST login   login   login   2xx     403     403     403     2xx
-valuecodes:value_code_edit       GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:value_code_edit       POST login   login   login   2xx     403     403     403     2xx
-valuecodes:value_code_move       GET  login   login   login   405     405     403     403     405
-valuecodes:value_code_move       POST login   login   login   3xx     403     403     403     3xx
-valuecodes:value_code_delete     GET  login   login   login   2xx     403     403     403     2xx
-valuecodes:value_code_delete     POST login   login   login   3xx     403     403     403     3xx
+valuecodes:list                    GET  login   login   login   2xx     2xx     403     403     2xx
+valuecodes:list                    POST login   login   login   405     405     403     403     405
+valuecodes:create                  GET  login   login   login   2xx     2xx     403     403     2xx
+valuecodes:create                  POST login   login   login   2xx     2xx     403     403     2xx
+valuecodes:search                  GET  login   login   login   2xx     2xx     403     403     2xx
+valuecodes:search                  POST login   login   login   405     405     403     403     405
+valuecodes:import_new              GET  login   login   login   2xx     2xx     403     403     2xx
+valuecodes:import_new              POST login   login   login   2xx     2xx     403     403     2xx
+valuecodes:import_preview          GET  login   login   login   3xx     3xx     403     403     3xx
+valuecodes:import_preview          POST login   login   login   3xx     3xx     403     403     3xx
+valuecodes:detail                  GET  login   login   login   2xx     2xx     403     403     2xx
+valuecodes:detail                  POST login   login   login   405     405     403     403     405
+valuecodes:edit                    GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:edit                    POST login   login   login   2xx     403     403     403     2xx
+valuecodes:duplicate               GET  login   login   login   2xx     2xx     403     403     2xx
+valuecodes:duplicate               POST login   login   login   2xx     2xx     403     403     2xx
+valuecodes:delete                  GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:delete                  POST login   login   login   3xx     403     403     403     3xx
+valuecodes:import                  GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:import                  POST login   login   login   2xx     403     403     403     2xx
+valuecodes:export                  GET  login   login   login   2xx     2xx     403     403     2xx
+valuecodes:export                  POST login   login   login   405     405     403     403     405
+valuecodes:section_create          GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:section_create          POST login   login   login   2xx     403     403     403     2xx
+valuecodes:section_edit            GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:section_edit            POST login   login   login   2xx     403     403     403     2xx
+valuecodes:section_move            GET  login   login   login   405     405     403     403     405
+valuecodes:section_move            POST login   login   login   3xx     403     403     403     3xx
+valuecodes:section_delete          GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:section_delete          POST login   login   login   3xx     403     403     403     3xx
+valuecodes:value_code_create       GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:value_code_create       POST login   login   login   2xx     403     403     403     2xx
+valuecodes:value_code_edit         GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:value_code_edit         POST login   login   login   2xx     403     403     403     2xx
+valuecodes:value_code_move         GET  login   login   login   405     405     403     403     405
+valuecodes:value_code_move         POST login   login   login   3xx     403     403     403     3xx
+valuecodes:value_code_delete       GET  login   login   login   2xx     403     403     403     2xx
+valuecodes:value_code_delete       POST login   login   login   3xx     403     403     403     3xx
 # Participants' own links
-individual:report                GET  404     2xx     2xx     404     404     404     404     404
-individual:report                POST 404     2xx     2xx     404     404     404     404     404
+individual:report                  GET  404     2xx     2xx     404     404     404     404     404
+individual:report                  POST 404     2xx     2xx     404     404     404     404     404
 # Facilitator files
-exports:ratings_csv              GET  login   login   login   2xx     404     403     404     2xx
-exports:ratings_csv              POST login   login   login   405     405     405     405     405
-exports:ratings_import           GET  login   login   login   2xx     404     403     404     2xx
-exports:ratings_import           POST login   login   login   400     404     403     404     400
+exports:ratings_csv                GET  login   login   login   2xx     404     403     404     2xx
+exports:ratings_csv                POST login   login   login   405     405     405     405     405
+exports:ratings_import             GET  login   login   login   2xx     404     403     404     2xx
+exports:ratings_import             POST login   login   login   400     404     403     404     400
 # Reports (facilitator and sponsor members)
-reports:list                     GET  login   login   login   2xx     404     2xx     404     2xx
-reports:list                     POST login   login   login   405     405     405     405     405
-reports:request                  GET  login   login   login   405     405     405     405     405
-reports:request                  POST login   login   login   3xx     404     3xx     404     3xx
-reports:status                   GET  login   login   login   2xx     404     2xx     404     2xx
-reports:status                   POST login   login   login   405     405     405     405     405
-reports:retry                    GET  login   login   login   405     405     405     405     405
-reports:retry                    POST login   login   login   3xx     404     3xx     404     3xx
-reports:download                 GET  login   login   login   2xx     404     2xx     404     2xx
-reports:download                 POST login   login   login   405     405     405     405     405
+reports:list                       GET  login   login   login   2xx     404     2xx     404     2xx
+reports:list                       POST login   login   login   405     405     405     405     405
+reports:request                    GET  login   login   login   405     405     405     405     405
+reports:request                    POST login   login   login   3xx     404     3xx     404     3xx
+reports:status                     GET  login   login   login   2xx     404     2xx     404     2xx
+reports:status                     POST login   login   login   405     405     405     405     405
+reports:retry                      GET  login   login   login   405     405     405     405     405
+reports:retry                      POST login   login   login   3xx     404     3xx     404     3xx
+reports:download                   GET  login   login   login   2xx     404     2xx     404     2xx
+reports:download                   POST login   login   login   405     405     405     405     405
 # Participants' links
-participant:home                 GET  404     2xx     2xx     404     404     404     404     404
-participant:home                 POST 404     2xx     2xx     404     404     404     404     404
-participant:rate                 GET  404     2xx     2xx     404     404     404     404     404
-participant:rate                 POST 404     3xx     3xx     404     404     404     404     404
-participant:save                 GET  405     405     405     405     405     405     405     405
-participant:save                 POST 404     3xx     404     404     404     404     404     404
-participant:join                 GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-participant:join                 POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+participant:home                   GET  404     2xx     2xx     404     404     404     404     404
+participant:home                   POST 404     2xx     2xx     404     404     404     404     404
+participant:rate                   GET  404     2xx     2xx     404     404     404     404     404
+participant:rate                   POST 404     3xx     3xx     404     404     404     404     404
+participant:save                   GET  405     405     405     405     405     405     405     405
+participant:save                   POST 404     3xx     404     404     404     404     404     404
+participant:join                   GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+participant:join                   POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
 # The live workshop: the presenter (facilitator members)
-workshop_presenter:presenter     GET  login   login   login   2xx     404     403     404     2xx
-workshop_presenter:presenter     POST login   login   login   2xx     404     403     404     2xx
-workshop_presenter:start         GET  405     405     405     405     405     405     405     405
-workshop_presenter:start         POST login   login   login   3xx     404     403     404     3xx
-workshop_presenter:live          GET  login   login   login   2xx     404     403     404     2xx
-workshop_presenter:live          POST login   login   login   2xx     404     403     404     2xx
-workshop_presenter:control       GET  405     405     405     405     405     405     405     405
-workshop_presenter:control       POST login   login   login   3xx     404     403     404     3xx
-workshop_presenter:agreed_target GET  405     405     405     405     405     405     405     405
-workshop_presenter:agreed_target POST login   login   login   3xx     404     403     404     3xx
-workshop_presenter:keep          GET  405     405     405     405     405     405     405     405
-workshop_presenter:keep          POST login   login   login   3xx     404     403     404     3xx
-workshop_presenter:merge         GET  405     405     405     405     405     405     405     405
-workshop_presenter:merge         POST login   login   login   3xx     404     403     404     3xx
+workshop_presenter:presenter       GET  login   login   login   2xx     404     403     404     2xx
+workshop_presenter:presenter       POST login   login   login   2xx     404     403     404     2xx
+workshop_presenter:start           GET  405     405     405     405     405     405     405     405
+workshop_presenter:start           POST login   login   login   3xx     404     403     404     3xx
+workshop_presenter:live            GET  login   login   login   2xx     404     403     404     2xx
+workshop_presenter:live            POST login   login   login   2xx     404     403     404     2xx
+workshop_presenter:control         GET  405     405     405     405     405     405     405     405
+workshop_presenter:control         POST login   login   login   3xx     404     403     404     3xx
+workshop_presenter:agreed_target   GET  405     405     405     405     405     405     405     405
+workshop_presenter:agreed_target   POST login   login   login   3xx     404     403     404     3xx
+workshop_presenter:keep            GET  405     405     405     405     405     405     405     405
+workshop_presenter:keep            POST login   login   login   3xx     404     403     404     3xx
+workshop_presenter:merge           GET  405     405     405     405     405     405     405     405
+workshop_presenter:merge           POST login   login   login   3xx     404     403     404     3xx
+workshop_presenter:room            GET  login   login   login   2xx     404     403     404     2xx
+workshop_presenter:room            POST login   login   login   2xx     404     403     404     2xx
+workshop_presenter:remove_attendee GET  405     405     405     405     405     405     405     405
+workshop_presenter:remove_attendee POST login   login   login   3xx     404     403     404     3xx
 # The live workshop: phones (the browser that joined)
-workshop:join                    GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-workshop:join                    POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-workshop:phone                   GET  404     2xx     404     404     404     404     404     404
-workshop:phone                   POST 404     2xx     404     404     404     404     404     404
-workshop:phone_live              GET  404     2xx     404     404     404     404     404     404
-workshop:phone_live              POST 404     2xx     404     404     404     404     404     404
-workshop:rate                    GET  405     405     405     405     405     405     405     405
-workshop:rate                    POST 404     2xx     404     404     404     404     404     404
-workshop:capture                 GET  405     405     405     405     405     405     405     405
-workshop:capture                 POST 404     3xx     404     404     404     404     404     404
-workshop:upvote                  GET  405     405     405     405     405     405     405     405
-workshop:upvote                  POST 404     3xx     404     404     404     404     404     404
-workshop:join_session            GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-workshop:join_session            POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+workshop:join                      GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+workshop:join                      POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+workshop:phone                     GET  404     2xx     404     404     404     404     404     404
+workshop:phone                     POST 404     2xx     404     404     404     404     404     404
+workshop:phone_live                GET  404     2xx     404     404     404     404     404     404
+workshop:phone_live                POST 404     2xx     404     404     404     404     404     404
+workshop:rate                      GET  405     405     405     405     405     405     405     405
+workshop:rate                      POST 404     2xx     404     404     404     404     404     404
+workshop:capture                   GET  405     405     405     405     405     405     405     405
+workshop:capture                   POST 404     3xx     404     404     404     404     404     404
+workshop:upvote                    GET  405     405     405     405     405     405     405     405
+workshop:upvote                    POST 404     3xx     404     404     404     404     404     404
+workshop:join_session              GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+workshop:join_session              POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
 # The Django admin (staff only; every model's pages follow the last two rows)
-admin:index                      GET  admin   admin   admin   admin   admin   admin   admin   2xx
-admin:index                      POST admin   admin   admin   admin   admin   admin   admin   2xx
-admin:login                      GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     3xx
-admin:login                      POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
-admin:logout                     GET  3xx     3xx     3xx     3xx     3xx     3xx     3xx     405
-admin:logout                     POST 3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx
-admin:password_change            GET  admin   admin   admin   admin   admin   admin   admin   2xx
-admin:password_change            POST admin   admin   admin   admin   admin   admin   admin   2xx
-admin:password_change_done       GET  admin   admin   admin   admin   admin   admin   admin   2xx
-admin:password_change_done       POST admin   admin   admin   admin   admin   admin   admin   405
-admin:autocomplete               GET  admin   admin   admin   admin   admin   admin   admin   403
-admin:autocomplete               POST admin   admin   admin   admin   admin   admin   admin   405
-admin:jsi18n                     GET  admin   admin   admin   admin   admin   admin   admin   2xx
-admin:jsi18n                     POST admin   admin   admin   admin   admin   admin   admin   405
-admin:view_on_site               GET  admin   admin   admin   admin   admin   admin   admin   3xx
-admin:view_on_site               POST admin   admin   admin   admin   admin   admin   admin   3xx
-admin:app_list                   GET  admin   admin   admin   admin   admin   admin   admin   2xx
-admin:app_list                   POST admin   admin   admin   admin   admin   admin   admin   2xx
-admin/(?P<url>.*)$               GET  admin   admin   admin   admin   admin   admin   admin   404
-admin/(?P<url>.*)$               POST admin   admin   admin   admin   admin   admin   admin   404
-admin:<model_page>               GET  admin   admin   admin   admin   admin   admin   admin   2xx
-admin:<model_page>               POST admin   admin   admin   admin   admin   admin   admin   2xx
-admin/<model>/<object_id>/       GET  admin   admin   admin   admin   admin   admin   admin   3xx
-admin/<model>/<object_id>/       POST admin   admin   admin   admin   admin   admin   admin   3xx
+admin:index                        GET  admin   admin   admin   admin   admin   admin   admin   2xx
+admin:index                        POST admin   admin   admin   admin   admin   admin   admin   2xx
+admin:login                        GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     3xx
+admin:login                        POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
+admin:logout                       GET  3xx     3xx     3xx     3xx     3xx     3xx     3xx     405
+admin:logout                       POST 3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx
+admin:password_change              GET  admin   admin   admin   admin   admin   admin   admin   2xx
+admin:password_change              POST admin   admin   admin   admin   admin   admin   admin   2xx
+admin:password_change_done         GET  admin   admin   admin   admin   admin   admin   admin   2xx
+admin:password_change_done         POST admin   admin   admin   admin   admin   admin   admin   405
+admin:autocomplete                 GET  admin   admin   admin   admin   admin   admin   admin   403
+admin:autocomplete                 POST admin   admin   admin   admin   admin   admin   admin   405
+admin:jsi18n                       GET  admin   admin   admin   admin   admin   admin   admin   2xx
+admin:jsi18n                       POST admin   admin   admin   admin   admin   admin   admin   405
+admin:view_on_site                 GET  admin   admin   admin   admin   admin   admin   admin   3xx
+admin:view_on_site                 POST admin   admin   admin   admin   admin   admin   admin   3xx
+admin:app_list                     GET  admin   admin   admin   admin   admin   admin   admin   2xx
+admin:app_list                     POST admin   admin   admin   admin   admin   admin   admin   2xx
+admin/(?P<url>.*)$                 GET  admin   admin   admin   admin   admin   admin   admin   404
+admin/(?P<url>.*)$                 POST admin   admin   admin   admin   admin   admin   admin   404
+admin:<model_page>                 GET  admin   admin   admin   admin   admin   admin   admin   2xx
+admin:<model_page>                 POST admin   admin   admin   admin   admin   admin   admin   2xx
+admin/<model>/<object_id>/         GET  admin   admin   admin   admin   admin   admin   admin   3xx
+admin/<model>/<object_id>/         POST admin   admin   admin   admin   admin   admin   admin   3xx
 """
 
 ADMIN_MODEL_PAGE = re.compile(
@@ -405,6 +415,7 @@ def url_arguments(w, role):
         "diagnostics:participant_revoke": [slug, this.second.pk],
         "diagnostics:participant_reissue": [slug, this.second.pk],
         "diagnostics:participant_send": [slug, this.second.pk],
+        "diagnostics:participant_remove": [slug, this.second.pk],
         "diagnostics:thing_edit": [slug, this.thing.pk],
         "diagnostics:thing_delete": [slug, this.thing.pk],
         "diagnostics:value_code_edit": [slug, this.value_code.pk],
@@ -433,6 +444,8 @@ def url_arguments(w, role):
         "workshop_presenter:agreed_target": [slug, session],
         "workshop_presenter:keep": [slug, session, this.capture.pk],
         "workshop_presenter:merge": [slug, session, this.capture.pk],
+        "workshop_presenter:room": [slug, session],
+        "workshop_presenter:remove_attendee": [slug, session, this.participant.pk],
         "workshop:phone": [session],
         "workshop:phone_live": [session],
         "workshop:rate": [session],
@@ -489,6 +502,9 @@ def post_data(key, w):
         "valuecodes:section_move": {"direction": "up"},
         "valuecodes:value_code_move": {"direction": "up"},
         "participant:save": {"c": "3"},
+        "workshop_presenter:start": {
+            f"seats-{party.pk}": "6" for party in w.this.diagnostic.parties.all()
+        },
         "workshop_presenter:control": {"action": "pause"},
         "workshop_presenter:agreed_target": {"level": "4"},
         "workshop_presenter:keep": {"value_codes": w.this.value_code.pk},
