@@ -7,8 +7,9 @@ deciding who may open it.
 Roles (columns):
 - anon: nobody logged in, no link.
 - p_this, p_other: a participant of this diagnostic, and one of another. No account: in token
-  URLs each uses their own secret link, and their browser joined their own diagnostic's live
-  workshop. Every other role uses a token nobody has.
+  URLs each uses their own secret link (the personal link; the invitation link where a URL takes
+  that), and their browser joined their own diagnostic's live workshop. Every other role uses a
+  token nobody has.
 - f_this: a facilitator member of this diagnostic (in the Facilitators group; owns the library).
 - f_other: a facilitator who is not a member (in the group; facilitates the other diagnostic).
 - s_this, s_other: a sponsor of this diagnostic, and one of another.
@@ -111,6 +112,8 @@ diagnostics:participant_reissue    GET  login   login   login   405     405     
 diagnostics:participant_reissue    POST login   login   login   3xx     404     403     404     3xx
 diagnostics:participant_send       GET  login   login   login   405     405     405     405     405
 diagnostics:participant_send       POST login   login   login   3xx     404     403     404     3xx
+diagnostics:participant_edit       GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:participant_edit       POST login   login   login   2xx     404     403     404     2xx
 diagnostics:participant_remove     GET  login   login   login   405     405     405     405     405
 diagnostics:participant_remove     POST login   login   login   3xx     404     403     404     3xx
 diagnostics:things                 GET  login   login   login   2xx     404     403     404     2xx
@@ -200,11 +203,13 @@ reports:download                   GET  login   login   login   2xx     404     
 reports:download                   POST login   login   login   405     405     405     405     405
 # Participants' links
 participant:home                   GET  404     2xx     2xx     404     404     404     404     404
-participant:home                   POST 404     2xx     2xx     404     404     404     404     404
+participant:home                   POST 404     3xx     3xx     404     404     404     404     404
 participant:rate                   GET  404     2xx     2xx     404     404     404     404     404
 participant:rate                   POST 404     3xx     3xx     404     404     404     404     404
 participant:save                   GET  405     405     405     405     405     405     405     405
 participant:save                   POST 404     3xx     404     404     404     404     404     404
+participant:email_link             GET  405     405     405     405     405     405     405     405
+participant:email_link             POST 404     3xx     3xx     404     404     404     404     404
 participant:join                   GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
 participant:join                   POST 2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
 # The live workshop: the presenter (facilitator members)
@@ -394,10 +399,10 @@ def _report_file(settings):
 # --- URLs and requests -----------------------------------------------------------------------
 
 
-def token_of(w, role):
-    return {"p_this": w.this.participant.token, "p_other": w.other.participant.token}.get(
-        role, NOBODYS_TOKEN
-    )
+def token_of(w, role, kind="token"):
+    """The role's own secret link (`token`, or `invitation_token`), or one nobody has."""
+    participant = {"p_this": w.this.participant, "p_other": w.other.participant}.get(role)
+    return getattr(participant, kind) if participant else NOBODYS_TOKEN
 
 
 def url_arguments(w, role):
@@ -416,6 +421,7 @@ def url_arguments(w, role):
         "diagnostics:participant_reissue": [slug, this.second.pk],
         "diagnostics:participant_send": [slug, this.second.pk],
         "diagnostics:participant_remove": [slug, this.second.pk],
+        "diagnostics:participant_edit": [slug, this.second.pk],
         "diagnostics:thing_edit": [slug, this.thing.pk],
         "diagnostics:thing_delete": [slug, this.thing.pk],
         "diagnostics:value_code_edit": [slug, this.value_code.pk],
@@ -438,6 +444,7 @@ def url_arguments(w, role):
         "participant:home": [token],
         "participant:rate": [token],
         "participant:save": [token, this.value_code.pk],
+        "participant:email_link": [token_of(w, role, "invitation_token")],
         "participant:join": [this.party.open_link_token],
         "workshop_presenter:live": [slug, session],
         "workshop_presenter:control": [slug, session],
