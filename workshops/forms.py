@@ -119,7 +119,7 @@ class KeepForm(forms.Form):
     """Which of the diagnostic's Value Codes a kept Thing That Matters maps to. Missing or
     foreign ids leave the choice empty, and the Things That Matter service says what is needed."""
 
-    value_codes = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    value_codes = parsing.ModelMultipleIdField(queryset=None, required=False)
 
     def __init__(self, *args, diagnostic, **kwargs):
         super().__init__(*args, **kwargs)

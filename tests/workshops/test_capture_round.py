@@ -133,7 +133,8 @@ def test_the_presenter_offers_the_value_codes_and_shows_the_services_refusal(
     page = facilitator_client.get(reverse("workshop_presenter:presenter", args=[slug]))
     assert f'<option value="{value_codes[0].pk}">'.encode() in page.content
     url = reverse("workshop_presenter:keep", args=[slug, capturing.pk, captured.pk])
-    for chosen in [{}, {"value_codes": "abc"}, {"value_codes": DiagnosticValueCodeFactory().pk}]:
+    hostile = ["abc", "٣", "99999999999999999999", DiagnosticValueCodeFactory().pk]
+    for chosen in [{}, *({"value_codes": value} for value in hostile)]:
         response = facilitator_client.post(url, chosen, follow=True)
         assert response.status_code == 200
         assert b"Map it to at least one Value Code." in response.content
