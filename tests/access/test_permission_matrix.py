@@ -20,8 +20,9 @@ admin's login page); or the status itself (400, 403, 404, 405). POSTs carry no d
 POST_DATA gives some, so forms answer with their errors and buttons do their job.
 
 The admin's model pages (add, change, changelist, delete, history of every registered model)
-follow the row `admin:<model_page>`, and their unnamed `<object_id>/` redirects the row
-`admin/<model>/<object_id>/`: the admin asks only is_staff, the same for every model.
+follow the row `admin:<model_page>` unless they have rows of their own, and their unnamed
+`<object_id>/` redirects the row `admin/<model>/<object_id>/`: the admin asks is_staff, the same
+for every model, and the model's admin may refuse a page to everyone.
 
 One world is built once for the module; each request runs in a savepoint that is rolled back,
 with the role's own cookies, so no request sees what another changed.
@@ -267,6 +268,9 @@ admin:app_list                     GET  admin   admin   admin   admin   admin   
 admin:app_list                     POST admin   admin   admin   admin   admin   admin   admin   2xx
 admin/(?P<url>.*)$                 GET  admin   admin   admin   admin   admin   admin   admin   404
 admin/(?P<url>.*)$                 POST admin   admin   admin   admin   admin   admin   admin   404
+# Participants are never deleted in the admin (revoke or remove them on the Participants tab)
+admin:diagnostics_participant_delete GET  admin   admin   admin   admin   admin   admin   admin   403
+admin:diagnostics_participant_delete POST admin   admin   admin   admin   admin   admin   admin   403
 admin:<model_page>                 GET  admin   admin   admin   admin   admin   admin   admin   2xx
 admin:<model_page>                 POST admin   admin   admin   admin   admin   admin   admin   2xx
 admin/<model>/<object_id>/         GET  admin   admin   admin   admin   admin   admin   admin   3xx
@@ -309,7 +313,10 @@ def url_patterns(patterns=None, prefix="", namespace=None):
 
 
 def matrix_row(key):
-    """The table's key for a URL pattern's key (the admin's model pages share two rows)."""
+    """The table's key for a URL pattern's key (the admin's model pages share two rows, unless
+    a page has rows of its own)."""
+    if (key, "GET") in TABLE:
+        return key
     if ADMIN_MODEL_PAGE.match(key):
         return "admin:<model_page>"
     if ADMIN_OBJECT_REDIRECT.match(key):
