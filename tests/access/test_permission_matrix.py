@@ -187,7 +187,8 @@ valuecodes:value_code_delete       POST login   login   login   3xx     403     
 individual:report                  GET  404     2xx     2xx     404     404     404     404     404
 individual:report                  POST 404     2xx     2xx     404     404     404     404     404
 # Facilitator files
-exports:ratings_csv                GET  login   login   login   2xx     404     403     404     2xx
+# ratings.csv answers 409 until a round is closed: this world's only round is open
+exports:ratings_csv                GET  login   login   login   409     404     403     404     409
 exports:ratings_csv                POST login   login   login   405     405     405     405     405
 exports:ratings_import             GET  login   login   login   2xx     404     403     404     2xx
 exports:ratings_import             POST login   login   login   400     404     403     404     400
