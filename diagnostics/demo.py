@@ -101,7 +101,10 @@ def _create(library):
         parties=[PartySpec("Council", "#1d3557"), PartySpec("Contractor", "#e76f51")],
         value_codes=library_value_codes([library]),
         created_by=users.filter(username=FACILITATOR_USERNAME).first(),
-        sponsors=[SPONSOR_USERNAME],
+    )
+    # The operator shares it with the sponsor: the facilitator could add only colleagues.
+    services.add_member(
+        diagnostic=diagnostic, identifier=SPONSOR_USERNAME, role="sponsor", added_by=None
     )
     for party in diagnostic.parties.all():
         domain = party.name.lower()

@@ -12,6 +12,11 @@ from .services import CONTENT_FIELDS, MAX_ANONYMITY_THRESHOLD, PARTY_COLOURS, Pa
 
 PARTY_ROWS = 6
 
+COLLEAGUES_HELP = (
+    "Usernames or e-mails of people who already share a diagnostic with you; an administrator "
+    "shares a first diagnostic with a new account."
+)
+
 
 class ColourInput(forms.TextInput):
     input_type = "color"
@@ -78,10 +83,10 @@ class DiagnosticCreateForm(DiagnosticForm):
     facilitators = forms.CharField(
         required=False,
         label="Other facilitators",
-        help_text="Usernames or e-mails of existing users, separated by commas.",
+        help_text=f"{COLLEAGUES_HELP} Separate them with commas.",
     )
     sponsors = forms.CharField(
-        required=False, help_text="Usernames or e-mails of existing users, separated by commas."
+        required=False, help_text=f"{COLLEAGUES_HELP} Separate them with commas."
     )
 
     def __init__(self, *args, **kwargs):
@@ -168,7 +173,9 @@ class AddValueCodesForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    identifier = forms.CharField(label="Username or e-mail", max_length=254)
+    identifier = forms.CharField(
+        label="Username or e-mail", max_length=254, help_text=COLLEAGUES_HELP
+    )
     role = forms.ChoiceField(choices=DiagnosticMember.ROLES, initial=DiagnosticMember.SPONSOR)
 
 

@@ -7,14 +7,13 @@ instead of letting a database constraint fail, and returns the object it wrote.
 import re
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ttm import parsing
+from ttm import access, parsing
 
 from .models import (
     Diagnostic,
@@ -140,8 +139,12 @@ def create_diagnostic(
         raise ValidationError({"name": "Give the diagnostic a name."})
     party_specs = _clean_parties(parties)
     threshold = _check_threshold(anonymity_threshold)
-    facilitator_users = [find_user(identifier=i, field="facilitators") for i in facilitators]
-    sponsor_users = [find_user(identifier=i, field="sponsors") for i in sponsors]
+    facilitator_users = [
+        find_colleague(identifier=i, of=created_by, field="facilitators") for i in facilitators
+    ]
+    sponsor_users = [
+        find_colleague(identifier=i, of=created_by, field="sponsors") for i in sponsors
+    ]
     value_codes = list(value_codes)
     labels = {}
     if value_codes:
@@ -303,25 +306,37 @@ def remove_value_code(*, value_code):
 # --- members -----------------------------------------------------------------------------------
 
 
-def find_user(*, identifier, field="user"):
-    """The existing user with this username or e-mail (case-insensitive)."""
+NOT_A_COLLEAGUE = (
+    "Nobody who shares a diagnostic with you has this username or e-mail. An administrator "
+    "shares a first diagnostic with a new account; after that you can add them here."
+)
+
+
+def find_colleague(*, identifier, of, field="user"):
+    """The colleague of `of` (ttm.access.colleagues_of) with this username or e-mail.
+
+    An account that exists but is no colleague gets the same answer as one that does not
+    exist, so that this never tells anyone which accounts exist.
+    """
     identifier = (identifier or "").strip()
-    users = get_user_model().objects.filter(
+    users = access.colleagues_of(of).filter(
         Q(username__iexact=identifier) | Q(email__iexact=identifier)
     )
     found = list(users[:2]) if identifier else []
-    if len(found) != 1:
-        problem = "is shared by several users" if found else "is not a user of ttm"
-        raise ValidationError({field: f"{identifier or 'An empty name'} {problem}."})
+    if len(found) > 1:
+        raise ValidationError({field: f"Several colleagues have {identifier}; use a username."})
+    if not found:
+        raise ValidationError({field: NOT_A_COLLEAGUE})
     return found[0]
 
 
 @transaction.atomic
-def add_member(*, diagnostic, identifier, role):
-    """Share the diagnostic with an existing user, as facilitator or sponsor."""
+def add_member(*, diagnostic, identifier, role, added_by):
+    """Share the diagnostic with a colleague of `added_by` (anyone, when None: the operator),
+    as facilitator or sponsor."""
     if role not in dict(DiagnosticMember.ROLES):
         raise ValidationError({"role": "Choose facilitator or sponsor."})
-    user = find_user(identifier=identifier, field="identifier")
+    user = find_colleague(identifier=identifier, of=added_by, field="identifier")
     if diagnostic.memberships.filter(user=user).exists():
         raise ValidationError({"identifier": f"{user.username} already shares this diagnostic."})
     return DiagnosticMember.objects.create(diagnostic=diagnostic, user=user, role=role)

@@ -116,7 +116,7 @@ class Stage:
 
         from diagnostics.demo import load_demo
         from diagnostics.models import Participant
-        from ttm.roles import FACILITATORS_GROUP
+        from ttm.access import FACILITATORS_GROUP
 
         self.password = secrets.token_urlsafe(12)
         user = get_user_model().objects.create_superuser("facilitator", password=self.password)

@@ -54,6 +54,12 @@ class Report(models.Model):
                 name="report_status_valid",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_max_100"),
+            # A quota: one business case on its way per round, however often it is requested.
+            models.UniqueConstraint(
+                fields=["diagnostic", "round"],
+                condition=Q(kind="business_case", status__in=["queued", "rendering"]),
+                name="report_one_on_its_way_per_round",
+            ),
         ]
 
     def __str__(self):

@@ -10,18 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from diagnostics.models import DiagnosticMember
-from diagnostics.selectors import get_diagnostic_for, member_role
-from ttm import parsing
+from ttm import access, parsing
 
 from . import selectors, services
 from .models import Report
 
-READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
-
 
 def _diagnostic(request, slug):
-    return get_diagnostic_for(request.user, slug, roles=READERS)
+    return access.diagnostic_to_read(request.user, slug)
 
 
 @login_required
@@ -35,7 +31,7 @@ def report_list(request, slug):
         {
             "diagnostic": diagnostic,
             "tab": "reports",
-            "can_edit": member_role(request.user, diagnostic) == DiagnosticMember.FACILITATOR,
+            "can_edit": access.runs(request.user, diagnostic),
             "rounds": rounds,
             "reports": selectors.business_cases(diagnostic),
         },
@@ -58,13 +54,21 @@ def report_request(request, slug):
     if round_ is None:
         messages.error(request, "Choose a round to report on.")
         return redirect("reports:list", slug=slug)
-    report = services.request_business_case(
-        diagnostic=diagnostic, round_=round_, requested_by=request.user
-    )
-    if services.is_delayed(report):
-        messages.warning(request, _delayed_message(round_))
+    try:
+        report = services.request_business_case(
+            diagnostic=diagnostic, round_=round_, requested_by=request.user
+        )
+    except services.AlreadyOnItsWay:
+        messages.info(
+            request,
+            f"The business case for round {round_.number} is already on its way (below); "
+            "it is not queued twice.",
+        )
     else:
-        messages.success(request, f"The business case for round {round_.number} is on its way.")
+        if services.is_delayed(report):
+            messages.warning(request, _delayed_message(round_))
+        else:
+            messages.success(request, f"The business case for round {round_.number} is on its way.")
     return redirect("reports:list", slug=slug)
 
 

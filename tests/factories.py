@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from diagnostics import models as dm
-from ttm.roles import FACILITATORS_GROUP
+from ttm.access import FACILITATORS_GROUP
 from valuecodes import models as vm
 
 

@@ -10,7 +10,9 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Library)
 class LibraryAdmin(admin.ModelAdmin):
-    list_display = ["name", "updated_at"]
+    list_display = ["name", "owner", "updated_at"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["created_by", "owner"]
     search_fields = ["name"]
     inlines = [SectionInline]
 

@@ -91,6 +91,17 @@ class Library(LevelLabels):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Who may edit and delete it (ttm/access.py). Nobody: a shared library, such as the starter
+    # library or one loaded from the command line, that facilitators read and duplicate only.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_libraries",
+        help_text="Only the owner (and superusers) may edit or delete it. Empty: shared, "
+        "read-only.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

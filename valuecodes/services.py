@@ -58,11 +58,13 @@ def _check_library_name(name, *, exclude_pk=None):
 
 @transaction.atomic
 def create_library(*, name, description="", level_labels=None, created_by=None):
-    """A new, empty library; level labels default to PRODUCT.md's."""
+    """A new, empty library owned by whoever created it (nobody: a shared library); level
+    labels default to PRODUCT.md's."""
     library = Library(
         name=_check_library_name(name),
         description=clean_text(description),
         created_by=created_by,
+        owner=created_by,
     )
     if level_labels:
         _set_level_labels(library, level_labels)
@@ -90,7 +92,8 @@ def _set_level_labels(library, level_labels):
 
 @transaction.atomic
 def duplicate_library(*, library, name, created_by=None):
-    """A full copy (labels, sections, Value Codes, order) under a new name, to adapt freely."""
+    """A full copy (labels, sections, Value Codes, order) under a new name, owned by whoever
+    made it, to adapt freely."""
     copy = create_library(
         name=name,
         description=library.description,

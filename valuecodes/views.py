@@ -1,4 +1,7 @@
-"""Library pages for facilitators: browse, edit, reorder, duplicate, search, import and export."""
+"""Library pages for facilitators: browse, edit, reorder, duplicate, search, import and export.
+
+Every facilitator reads and duplicates every library; only its owner changes it (ttm/access.py).
+"""
 
 import secrets
 from urllib.parse import quote
@@ -10,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ttm.roles import facilitator_required
+from ttm import access
+from ttm.access import facilitator_required
 
 from . import selectors, services
 from .forms import (
@@ -36,6 +40,13 @@ def _detail_url(library, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
+def _library_to_edit(request, pk):
+    """The library, if the user may change it (its owner, a superuser); else 403."""
+    library = selectors.get_library(pk)
+    access.check_may_edit_library(request.user, library)
+    return library
+
+
 def _offset(request):
     return -1 if request.POST.get("direction") == "up" else 1
 
@@ -46,10 +57,13 @@ def _offset(request):
 @facilitator_required
 @require_GET
 def library_list(request):
+    libraries = list(selectors.library_list())
+    for library in libraries:
+        library.can_edit = access.may_edit_library(request.user, library)
     return render(
         request,
         "valuecodes/library_list.html",
-        {"libraries": selectors.library_list(), "search_form": SearchForm()},
+        {"libraries": libraries, "search_form": SearchForm()},
     )
 
 
@@ -82,6 +96,7 @@ def library_detail(request, pk):
         "valuecodes/library_detail.html",
         {
             "library": library,
+            "can_edit": access.may_edit_library(request.user, library),
             "sections": sections,
             "value_code_count": sum(len(s.value_codes.all()) for s in sections),
         },
@@ -90,7 +105,7 @@ def library_detail(request, pk):
 
 @facilitator_required
 def library_edit(request, pk):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     form = LibraryForm(request.POST or None, instance=library)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,7 +144,7 @@ def library_duplicate(request, pk):
 
 @facilitator_required
 def library_delete(request, pk):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     if request.method == "POST":
         services.delete_library(library=library)
         messages.success(request, f"Library “{library.name}” deleted.")
@@ -192,7 +207,7 @@ def search(request):
 
 @facilitator_required
 def section_form(request, pk, section_pk=None):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     section = selectors.get_section(library, section_pk) if section_pk else None
     form = SectionForm(request.POST or None, instance=section, library=library)
     if request.method == "POST" and form.is_valid():
@@ -218,7 +233,7 @@ def section_form(request, pk, section_pk=None):
 @facilitator_required
 @require_POST
 def section_move(request, pk, section_pk):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     section = selectors.get_section(library, section_pk)
     services.move_section(section=section, offset=_offset(request))
     return redirect(_detail_url(library, f"section-{section.pk}"))
@@ -226,7 +241,7 @@ def section_move(request, pk, section_pk):
 
 @facilitator_required
 def section_delete(request, pk, section_pk):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     section = selectors.get_section(library, section_pk)
     if request.method == "POST":
         services.delete_section(section=section)
@@ -251,7 +266,7 @@ def section_delete(request, pk, section_pk):
 
 @facilitator_required
 def value_code_form(request, pk, value_code_pk=None):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     if value_code_pk:
         value_code = selectors.get_value_code(library, value_code_pk)
         initial = {}
@@ -294,7 +309,7 @@ def value_code_form(request, pk, value_code_pk=None):
 @facilitator_required
 @require_POST
 def value_code_move(request, pk, value_code_pk):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     value_code = selectors.get_value_code(library, value_code_pk)
     services.move_value_code(value_code=value_code, offset=_offset(request))
     return redirect(_detail_url(library, f"vc-{value_code.pk}"))
@@ -302,7 +317,7 @@ def value_code_move(request, pk, value_code_pk):
 
 @facilitator_required
 def value_code_delete(request, pk, value_code_pk):
-    library = selectors.get_library(pk)
+    library = _library_to_edit(request, pk)
     value_code = selectors.get_value_code(library, value_code_pk)
     if request.method == "POST":
         services.delete_value_code(value_code=value_code)
@@ -325,7 +340,7 @@ def value_code_delete(request, pk, value_code_pk):
 @facilitator_required
 def import_upload(request, pk=None):
     """Upload a table; a good one is kept in the session and previewed, a bad one refused."""
-    library = selectors.get_library(pk) if pk else None
+    library = _library_to_edit(request, pk) if pk else None
     form = TableUploadForm(request.POST or None, request.FILES or None, new_library=library is None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -360,7 +375,7 @@ def import_preview(request, token):
     if not pending or not secrets.compare_digest(pending["token"], token):
         messages.warning(request, "That import preview has expired. Upload the file again.")
         return redirect("valuecodes:list")
-    library = selectors.get_library(pending["library_id"]) if pending["library_id"] else None
+    library = _library_to_edit(request, pending["library_id"]) if pending["library_id"] else None
     rows = [TableRow.from_dict(data) for data in pending["rows"]]
     if request.method == "POST":
         try:

@@ -113,3 +113,17 @@ class SeatsForm(forms.Form):
 
     def party_fields(self):
         return [(party, self[f"seats-{party.pk}"]) for party in self.parties]
+
+
+class KeepForm(forms.Form):
+    """Which of the diagnostic's Value Codes a kept Thing That Matters maps to. Missing or
+    foreign ids leave the choice empty, and the Things That Matter service says what is needed."""
+
+    value_codes = parsing.ModelMultipleIdField(queryset=None, required=False)
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value_codes"].queryset = diagnostic.value_codes.all()
+
+    def chosen(self):
+        return list(self.cleaned_data["value_codes"]) if self.is_valid() else []

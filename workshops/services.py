@@ -3,11 +3,12 @@ transaction and marks the session changed so polling screens pick it up (see liv
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from diagnostics.models import Participant, Round, ThingThatMatters
+from diagnostics.models import Participant, Party, Round
 from diagnostics.participation import add_named_participant, check_active
+from diagnostics.services import create_thing_that_matters
 
 from . import live, selectors
 from .models import (
@@ -448,31 +449,30 @@ def merge(*, session, captured_thing, into):
     return into
 
 
-def keep(*, session, captured_thing):
-    """Turn a captured thing into a Thing That Matters of the diagnostic (once)."""
+def keep(*, session, captured_thing, value_codes):
+    """Turn a captured thing into a Thing That Matters of the diagnostic (once), mapped to
+    `value_codes`, through the Things That Matter service and its rules (at least one Value
+    Code of the diagnostic)."""
     if captured_thing.session_id != session.pk or captured_thing.merged_into_id:
         raise ValidationError("This is not one of the workshop's captured things.")
     with transaction.atomic():
         locked = CapturedThing.objects.select_for_update().get(pk=captured_thing.pk)
         if locked.thing_that_matters_id:
             return locked.thing_that_matters
-        last = ThingThatMatters.objects.filter(diagnostic_id=session.diagnostic_id).aggregate(
-            last=Max("position")
-        )["last"]
-        thing = ThingThatMatters.objects.create(
-            diagnostic_id=session.diagnostic_id,
-            title=locked.title,
-            description=locked.detail,
-            position=(last or 0) + 1,
-        )
         # It matters to the parties of whoever raised it or voted for it.
-        party_ids = set(
-            Participant.objects.filter(
+        parties = Party.objects.filter(
+            participants__in=Participant.objects.filter(
                 Q(pk=locked.participant_id)
                 | Q(pk__in=Upvote.objects.filter(captured_thing=locked).values("participant_id"))
-            ).values_list("party_id", flat=True)
+            )
+        ).distinct()
+        thing = create_thing_that_matters(
+            diagnostic=session.diagnostic,
+            title=locked.title,
+            description=locked.detail,
+            value_codes=value_codes,
+            parties=parties,
         )
-        thing.parties.set(party_ids)
         locked.kept = True
         locked.thing_that_matters = thing
         locked.save(update_fields=["kept", "thing_that_matters"])

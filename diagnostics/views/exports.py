@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ttm import parsing
+from ttm import access, parsing
 from ttm.spreadsheets import csv_writer, megabytes
 
 from ..ratings_io import MAX_FILE_BYTES, RatingsFileError, import_ratings, ratings_rows
-from ..selectors import get_diagnostic_for
 
 
 class _Echo:
@@ -33,7 +32,7 @@ NOT_WHILE_OPEN = (
 def ratings_csv(request, slug):
     """Every rating of the closed rounds under respondent codes (never names or e-mails);
     ?round=N for one round."""
-    diagnostic = get_diagnostic_for(request.user, slug)
+    diagnostic = access.diagnostic_to_run(request.user, slug)
     round = None
     number = parsing.optional_round_number(request.GET.get("round"))
     if number is not None:
@@ -82,7 +81,7 @@ class RatingsUploadForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ratings_import(request, slug):
-    diagnostic = get_diagnostic_for(request.user, slug)
+    diagnostic = access.diagnostic_to_run(request.user, slug)
     form = RatingsUploadForm(
         request.POST or None, request.FILES or None, rounds=diagnostic.rounds.all()
     )

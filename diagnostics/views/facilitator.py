@@ -1,8 +1,8 @@
 """Pages for facilitators and sponsors (logged in).
 
-Every page finds its diagnostic through get_diagnostic_for (404 for non-members) and every
-object inside it through the diagnostic (404 for ids of other diagnostics). Facilitators of
-the diagnostic write; sponsors read the overview.
+Every page finds its diagnostic through ttm.access (404 for non-members) and every object
+inside it through the diagnostic (404 for ids of other diagnostics). Facilitators of the
+diagnostic write; sponsors read the overview.
 """
 
 from django.contrib import messages
@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ttm.roles import facilitator_required
+from ttm import access
+from ttm.access import facilitator_required
 
 from .. import forms, invitations, services
-from ..models import DiagnosticMember
 from ..progress import diagnostic_progress
-from ..selectors import get_diagnostic_for, member_role, visible_diagnostics
-from .hub import READERS, back_to, facilitated, hub_page, perform, submitted
+from ..selectors import visible_diagnostics
+from .hub import back_to, facilitated, hub_page, perform, submitted
 
 # --- list, create, overview ---------------------------------------------------------------------
 
@@ -43,11 +43,10 @@ def diagnostic_create(request):
 
 
 def _overview_context(request, diagnostic):
-    role = member_role(request.user, diagnostic)
     return {
         "diagnostic": diagnostic,
         "tab": "overview",
-        "can_edit": role == DiagnosticMember.FACILITATOR,
+        "can_edit": access.runs(request.user, diagnostic),
         "progress": diagnostic_progress(diagnostic=diagnostic),
         "parties": diagnostic.parties.all(),
     }
@@ -55,7 +54,7 @@ def _overview_context(request, diagnostic):
 
 @login_required
 def diagnostic_detail(request, slug):
-    diagnostic = get_diagnostic_for(request.user, slug, roles=READERS)
+    diagnostic = access.diagnostic_to_read(request.user, slug)
     context = _overview_context(request, diagnostic)
     context["value_code_sections"] = diagnostic.value_codes.values("section").distinct().count()
     return render(request, "diagnostics/diagnostic_detail.html", context)
@@ -64,7 +63,7 @@ def diagnostic_detail(request, slug):
 @login_required
 def progress(request, slug):
     """The progress panel alone, polled by htmx every few seconds."""
-    diagnostic = get_diagnostic_for(request.user, slug, roles=READERS)
+    diagnostic = access.diagnostic_to_read(request.user, slug)
     context = _overview_context(request, diagnostic)
     return render(request, "diagnostics/diagnostic_detail.html#progress", context)
 
@@ -261,7 +260,9 @@ def members(request, slug):
     diagnostic = facilitated(request, slug)
     form = forms.MemberForm(request.POST or None)
     saved, member = submitted(
-        request, form, lambda data: services.add_member(diagnostic=diagnostic, **data)
+        request,
+        form,
+        lambda data: services.add_member(diagnostic=diagnostic, added_by=request.user, **data),
     )
     if saved:
         messages.success(request, f"{member.user.username} added as {member.role}.")

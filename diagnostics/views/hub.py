@@ -4,14 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from ..models import DiagnosticMember
-from ..selectors import get_diagnostic_for
-
-READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
+from ttm import access
 
 
 def facilitated(request, slug):
-    return get_diagnostic_for(request.user, slug, roles=(DiagnosticMember.FACILITATOR,))
+    """The diagnostic the user runs (ttm.access: 404 for non-members, 403 for sponsors)."""
+    return access.diagnostic_to_run(request.user, slug)
 
 
 def hub_page(request, template, diagnostic, tab, **context):

@@ -6,20 +6,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from ttm import parsing
+from ttm import access, parsing
 from ttm.spreadsheets import csv_writer
 
 from .. import analysis, targets
 from .. import dashboard as dashboard_content
-from ..models import AgreedTarget, DiagnosticMember, DiagnosticValueCode, Round
+from ..models import AgreedTarget, DiagnosticValueCode, Round
 from ..results_forms import AgreedTargetForm, DashboardFilterForm
-from ..selectors import get_diagnostic_for, member_role
-
-READERS = (DiagnosticMember.FACILITATOR, DiagnosticMember.SPONSOR)
 
 
 def _analysis_for(request, slug):
-    diagnostic = get_diagnostic_for(request.user, slug, roles=READERS)
+    diagnostic = access.diagnostic_to_read(request.user, slug)
     round_number = parsing.optional_round_number(request.GET.get("round"))
     try:
         return diagnostic, analysis.analyse(diagnostic, round_number)
@@ -58,7 +55,7 @@ def _chosen_round(rounds, number):
 @login_required
 def dashboard(request, slug):
     """Where the parties disagree and what matters most, for one round."""
-    diagnostic = get_diagnostic_for(request.user, slug, roles=READERS)
+    diagnostic = access.diagnostic_to_read(request.user, slug)
     rounds = list(diagnostic.rounds.order_by("number"))
     sections = list(
         diagnostic.value_codes.order_by("position", "id").values_list("section", flat=True)
@@ -68,7 +65,7 @@ def dashboard(request, slug):
         request.GET, rounds=rounds, sections=dict.fromkeys(sections), parties=parties
     )
     round_, previous = _chosen_round(rounds, form.round_number())
-    can_edit = member_role(request.user, diagnostic) == DiagnosticMember.FACILITATOR
+    can_edit = access.runs(request.user, diagnostic)
     context = {
         "diagnostic": diagnostic,
         "form": form,
@@ -101,7 +98,7 @@ def _agreed_target_context(diagnostic, round_, value_code, form=None):
 @login_required
 def agreed_target(request, slug, number, value_code_id):
     """Facilitators record a Value Code's agreed target (inline with htmx, or as a page)."""
-    diagnostic = get_diagnostic_for(request.user, slug, roles=(DiagnosticMember.FACILITATOR,))
+    diagnostic = access.diagnostic_to_run(request.user, slug)
     round_ = get_object_or_404(Round, diagnostic=diagnostic, number=number)
     value_code = get_object_or_404(DiagnosticValueCode, diagnostic=diagnostic, pk=value_code_id)
     form = None

@@ -46,6 +46,8 @@ def screens(facilitator):
     diagnostic = realistic_diagnostic(value_codes=8, people=(3, 3), rounds=1)
     MemberFactory(diagnostic=diagnostic, user=facilitator, role=DiagnosticMember.FACILITATOR)
     library = make_library()
+    library.owner = facilitator  # only the owner opens its edit pages
+    library.save(update_fields=["owner"])
     session = workshop_services.start_session(diagnostic=diagnostic, user=facilitator)
     # Someone who joined with the code: listed, with Remove, on the participants and room pages.
     workshop_services.join_with_name(

@@ -134,7 +134,7 @@ def test_facilitator_can_remove_an_agreed_target(client, diagnostic, round_, val
 def test_sponsors_cannot_record_agreed_targets(client, diagnostic, value_code):
     sponsor = MemberFactory(diagnostic=diagnostic, role=DiagnosticMember.SPONSOR).user
     client.force_login(sponsor)
-    assert client.post(url(diagnostic, value_code), {"level": "3"}).status_code == 404
+    assert client.post(url(diagnostic, value_code), {"level": "3"}).status_code == 403
     assert not AgreedTarget.objects.exists()
 
 

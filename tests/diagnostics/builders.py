@@ -5,7 +5,13 @@ from diagnostics import services
 from diagnostics.forms import library_value_codes
 from valuecodes.models import Library
 
-from ..factories import LibraryFactory, SectionFactory, ValueCodeFactory
+from ..factories import (
+    DiagnosticFactory,
+    LibraryFactory,
+    MemberFactory,
+    SectionFactory,
+    ValueCodeFactory,
+)
 
 
 def make_library(name=None, sections=(("Trust", 2), ("Delivery", 2))):
@@ -39,3 +45,11 @@ def make_diagnostic(*, facilitator=None, library=None, parties=("Council", "Cont
         created_by=facilitator,
         **kw,
     )
+
+
+def make_colleagues(*users):
+    """Users who share a diagnostic, and so may add one another as members (ttm.access)."""
+    shared = DiagnosticFactory(name="Shared before")
+    for user in users:
+        MemberFactory(diagnostic=shared, user=user, role="sponsor")
+    return shared

@@ -7,7 +7,7 @@ from diagnostics.models import Diagnostic, DiagnosticMember
 from diagnostics.services import PartySpec
 
 from ..factories import LibraryFactory, SectionFactory, UserFactory, ValueCodeFactory
-from .builders import make_diagnostic, make_library
+from .builders import make_colleagues, make_diagnostic, make_library
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,7 @@ def test_threshold_below_1_is_refused():
 def test_co_facilitators_and_sponsors_are_found_by_username_or_email(facilitator):
     colleague = UserFactory(username="colleague")
     sponsor = UserFactory(username="boss", email="boss@example.org")
+    make_colleagues(facilitator, colleague, sponsor)
     diagnostic = make_diagnostic(
         facilitator=facilitator, facilitators=["COLLEAGUE"], sponsors=["boss@example.org"]
     )
@@ -90,7 +91,7 @@ def test_co_facilitators_and_sponsors_are_found_by_username_or_email(facilitator
 
 
 def test_an_unknown_sponsor_stops_the_whole_creation():
-    with pytest.raises(ValidationError, match="not a user"):
+    with pytest.raises(ValidationError, match="Nobody who shares a diagnostic with you"):
         services.create_diagnostic(name="X", parties=["A", "B"], sponsors=["ghost"])
     assert not Diagnostic.objects.exists()
 

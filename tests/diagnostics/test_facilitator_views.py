@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,7 +8,7 @@ from django.urls import reverse
 from diagnostics.models import Diagnostic, Participant
 
 from ..factories import MemberFactory, UserFactory
-from .builders import make_diagnostic, make_library
+from .builders import make_colleagues, make_diagnostic, make_library
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +76,7 @@ def test_an_unknown_sponsor_is_reported_on_its_field(facilitator_client):
             "sponsors": "ghost",
         },
     )
-    assert b"ghost is not a user of ttm" in response.content
+    assert b"Nobody who shares a diagnostic with you has this username" in response.content
 
 
 @pytest.mark.parametrize("tab", TABS)
@@ -103,8 +105,8 @@ def test_sponsors_read_the_overview_but_nothing_else(client, diagnostic):
     assert b"Zed" not in overview.content
     assert b"Send reminder" not in overview.content
     for tab in TABS[1:]:
-        assert client.get(url(tab, diagnostic)).status_code == 404
-    assert client.post(url("round_close", diagnostic, 1)).status_code == 404
+        assert client.get(url(tab, diagnostic)).status_code == 403
+    assert client.post(url("round_close", diagnostic, 1)).status_code == 403
     assert diagnostic.rounds.get().is_open
 
 
@@ -204,10 +206,26 @@ def test_the_open_link_is_shown_once_switched_on(facilitator_client, diagnostic)
     assert f"http://testserver/join/{party.open_link_token}/".encode() in page.content
 
 
-def test_members_are_added_by_username(facilitator_client, diagnostic):
-    UserFactory(username="sue")
+def test_members_are_added_by_username(facilitator_client, facilitator, diagnostic):
+    make_colleagues(facilitator, UserFactory(username="sue"))
     facilitator_client.post(url("members", diagnostic), {"identifier": "sue", "role": "sponsor"})
     assert diagnostic.memberships.filter(user__username="sue", role="sponsor").exists()
+
+
+def test_the_members_form_answers_the_same_whether_or_not_an_account_exists(
+    facilitator_client, diagnostic
+):
+    UserFactory(username="stranger", email="stranger@example.org")
+    pages = []
+    for identifier in ["stranger", "ghost", "stranger@example.org", "ghost@example.org"]:
+        response = facilitator_client.post(
+            url("members", diagnostic), {"identifier": identifier, "role": "sponsor"}
+        )
+        page = response.content.decode().replace(identifier, "IDENTIFIER")
+        pages.append((response.status_code, re.sub(r"[A-Za-z0-9]{64}", "CSRF", page)))
+    assert pages[0] == pages[1] == pages[2] == pages[3]
+    assert pages[0][0] == 200 and "Nobody who shares a diagnostic with you" in pages[0][1]
+    assert not diagnostic.memberships.filter(user__username="stranger").exists()
 
 
 def test_a_facilitator_removes_an_empty_party_but_not_one_with_people(
@@ -228,4 +246,4 @@ def test_a_facilitator_removes_an_empty_party_but_not_one_with_people(
     assert list(diagnostic.parties.values_list("name", flat=True)) == ["Council"]
 
     facilitator_client.force_login(MemberFactory(diagnostic=diagnostic, role="sponsor").user)
-    assert facilitator_client.post(url("party_remove", diagnostic, council.pk)).status_code == 404
+    assert facilitator_client.post(url("party_remove", diagnostic, council.pk)).status_code == 403

@@ -5,16 +5,16 @@ from diagnostics import services
 from diagnostics.models import DiagnosticMember, Participant
 
 from ..factories import UserFactory
-from .builders import make_diagnostic
+from .builders import make_colleagues, make_diagnostic
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_sponsor_is_added_by_email(facilitator):
     diagnostic = make_diagnostic(facilitator=facilitator)
-    UserFactory(username="sam", email="sam@example.org")
+    make_colleagues(facilitator, UserFactory(username="sam", email="sam@example.org"))
     member = services.add_member(
-        diagnostic=diagnostic, identifier="Sam@Example.org", role="sponsor"
+        diagnostic=diagnostic, identifier="Sam@Example.org", role="sponsor", added_by=facilitator
     )
     assert (member.user.username, member.role) == ("sam", DiagnosticMember.SPONSOR)
 
@@ -22,9 +22,36 @@ def test_a_sponsor_is_added_by_email(facilitator):
 def test_adding_someone_twice_or_an_unknown_user_says_why(facilitator):
     diagnostic = make_diagnostic(facilitator=facilitator)
     with pytest.raises(ValidationError, match="already shares"):
-        services.add_member(diagnostic=diagnostic, identifier="fran", role="sponsor")
-    with pytest.raises(ValidationError, match="not a user"):
-        services.add_member(diagnostic=diagnostic, identifier="nobody", role="sponsor")
+        services.add_member(
+            diagnostic=diagnostic, identifier="fran", role="sponsor", added_by=facilitator
+        )
+    with pytest.raises(ValidationError, match="Nobody who shares a diagnostic with you"):
+        services.add_member(
+            diagnostic=diagnostic, identifier="nobody", role="sponsor", added_by=facilitator
+        )
+
+
+def test_strangers_are_refused_like_accounts_that_do_not_exist(facilitator):
+    diagnostic = make_diagnostic(facilitator=facilitator)
+    UserFactory(username="stranger")
+    errors = []
+    for identifier in ["stranger", "ghost"]:
+        with pytest.raises(ValidationError) as refused:
+            services.add_member(
+                diagnostic=diagnostic, identifier=identifier, role="sponsor", added_by=facilitator
+            )
+        errors.append(refused.value.message_dict)
+    assert errors[0] == errors[1]
+    assert not diagnostic.memberships.filter(user__username="stranger").exists()
+
+
+def test_the_operator_adds_any_account(facilitator):
+    diagnostic = make_diagnostic(facilitator=facilitator)
+    UserFactory(username="stranger")
+    member = services.add_member(
+        diagnostic=diagnostic, identifier="stranger", role="sponsor", added_by=None
+    )
+    assert member.user.username == "stranger"
 
 
 def test_the_last_facilitator_cannot_be_removed(facilitator):

@@ -88,10 +88,12 @@ def test_export_of_one_round(owner_client, diagnostic):
     assert owner_client.get(url, {"round": "9"}).status_code == 404
 
 
-def test_sponsors_and_strangers_get_404(client, diagnostic):
-    sponsor = MemberFactory(diagnostic=diagnostic, role="sponsor").user
-    client.force_login(sponsor)
-    assert client.get(reverse("exports:ratings_csv", args=[diagnostic.slug])).status_code == 404
+def test_sponsors_get_403_and_strangers_404(client, diagnostic):
+    url = reverse("exports:ratings_csv", args=[diagnostic.slug])
+    client.force_login(MemberFactory(diagnostic=diagnostic, role="sponsor").user)
+    assert client.get(url).status_code == 403
+    client.force_login(MemberFactory().user)
+    assert client.get(url).status_code == 404
 
 
 def test_export_queries_do_not_grow_with_ratings(

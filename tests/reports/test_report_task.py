@@ -103,11 +103,15 @@ def test_the_sweep_fails_stuck_renders_and_queues_lost_requests_once_more(
     sample, django_capture_on_commit_callbacks
 ):
     diagnostic, round_, _, _ = sample
+    # One report on its way per round: three rounds, each with its own.
+    earlier = [
+        diagnostic.rounds.create(number=number, closed_at=timezone.now()) for number in (8, 9)
+    ]
     long_ago = timezone.now() - timedelta(minutes=30)
     stuck = Report.objects.create(
-        diagnostic=diagnostic, round=round_, status=Report.RENDERING, started_at=long_ago
+        diagnostic=diagnostic, round=earlier[0], status=Report.RENDERING, started_at=long_ago
     )
-    lost = Report.objects.create(diagnostic=diagnostic, round=round_, queued_at=long_ago)
+    lost = Report.objects.create(diagnostic=diagnostic, round=earlier[1], queued_at=long_ago)
     fresh = Report.objects.create(diagnostic=diagnostic, round=round_)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert services.sweep_stale() == (1, 1)

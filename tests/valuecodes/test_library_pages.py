@@ -83,15 +83,17 @@ def test_a_new_library_then_a_section_then_a_value_code(facilitator_client):
     assert value_code.statements == [f"Statement {n}" for n in range(1, 6)]
 
 
-def test_the_value_code_form_labels_statements_with_the_library_levels(facilitator_client):
-    section = SectionFactory(library__label_2="Getting there")
+def test_the_value_code_form_labels_statements_with_the_library_levels(
+    facilitator_client, facilitator
+):
+    section = SectionFactory(library__label_2="Getting there", library__owner=facilitator)
     url = reverse("valuecodes:value_code_create", args=[section.library_id])
     text = facilitator_client.get(url).content.decode()
     assert "Level 2 · Getting there" in text
 
 
-def test_every_statement_is_required_and_nothing_typed_is_lost(facilitator_client):
-    section = SectionFactory()
+def test_every_statement_is_required_and_nothing_typed_is_lost(facilitator_client, facilitator):
+    section = SectionFactory(library__owner=facilitator)
     response = facilitator_client.post(
         reverse("valuecodes:value_code_create", args=[section.library_id]),
         {
@@ -111,8 +113,8 @@ def test_every_statement_is_required_and_nothing_typed_is_lost(facilitator_clien
     assert not section.library.value_codes.exists()
 
 
-def test_a_duplicate_identifier_gets_a_clear_message(facilitator_client):
-    existing = ValueCodeFactory(identifier="Reliability")
+def test_a_duplicate_identifier_gets_a_clear_message(facilitator_client, facilitator):
+    existing = ValueCodeFactory(identifier="Reliability", section__library__owner=facilitator)
     response = facilitator_client.post(
         reverse("valuecodes:value_code_create", args=[existing.library_id]),
         {
@@ -126,8 +128,8 @@ def test_a_duplicate_identifier_gets_a_clear_message(facilitator_client):
     assert "This library already has a Value Code “Reliability”." in response.content.decode()
 
 
-def test_editing_a_value_code_changes_all_five_statements(facilitator_client):
-    value_code = ValueCodeFactory()
+def test_editing_a_value_code_changes_all_five_statements(facilitator_client, facilitator):
+    value_code = ValueCodeFactory(section__library__owner=facilitator)
     url = reverse("valuecodes:value_code_edit", args=[value_code.library_id, value_code.pk])
     facilitator_client.post(
         url,
@@ -144,8 +146,8 @@ def test_editing_a_value_code_changes_all_five_statements(facilitator_client):
     assert value_code.help_text == "Now with help"
 
 
-def test_moving_sections_and_value_codes_up_and_down(facilitator_client):
-    library = LibraryFactory()
+def test_moving_sections_and_value_codes_up_and_down(facilitator_client, facilitator):
+    library = LibraryFactory(owner=facilitator)
     first, second = SectionFactory(library=library), SectionFactory(library=library)
     a, b = ValueCodeFactory(section=first), ValueCodeFactory(section=first)
     url = reverse("valuecodes:section_move", args=[library.pk, second.pk])
@@ -158,8 +160,8 @@ def test_moving_sections_and_value_codes_up_and_down(facilitator_client):
     assert list(first.value_codes.order_by("position")) == [b, a]
 
 
-def test_deleting_a_section_deletes_its_value_codes(facilitator_client):
-    value_code = ValueCodeFactory()
+def test_deleting_a_section_deletes_its_value_codes(facilitator_client, facilitator):
+    value_code = ValueCodeFactory(section__library__owner=facilitator)
     section = value_code.section
     url = reverse("valuecodes:section_delete", args=[section.library_id, section.pk])
     assert b"1 Value Code are deleted too" in facilitator_client.get(url).content
@@ -168,8 +170,8 @@ def test_deleting_a_section_deletes_its_value_codes(facilitator_client):
     assert not ValueCode.objects.filter(pk=value_code.pk).exists()
 
 
-def test_renaming_a_section_to_an_existing_name_is_refused(facilitator_client):
-    library = LibraryFactory()
+def test_renaming_a_section_to_an_existing_name_is_refused(facilitator_client, facilitator):
+    library = LibraryFactory(owner=facilitator)
     SectionFactory(library=library, name="Trust")
     other = SectionFactory(library=library, name="Other")
     url = reverse("valuecodes:section_edit", args=[library.pk, other.pk])
@@ -177,8 +179,8 @@ def test_renaming_a_section_to_an_existing_name_is_refused(facilitator_client):
     assert "already has a section “Trust”" in response.content.decode()
 
 
-def test_editing_level_labels(facilitator_client):
-    library = LibraryFactory(name="Ours")
+def test_editing_level_labels(facilitator_client, facilitator):
+    library = LibraryFactory(name="Ours", owner=facilitator)
     facilitator_client.post(
         reverse("valuecodes:edit", args=[library.pk]),
         {"name": "Ours", "description": "x", **{f"label_{n}": f"Stage {n}" for n in range(1, 6)}},
@@ -187,8 +189,8 @@ def test_editing_level_labels(facilitator_client):
     assert library.level_labels == [f"Stage {n}" for n in range(1, 6)]
 
 
-def test_an_empty_level_label_is_refused(facilitator_client):
-    library = LibraryFactory(name="Ours")
+def test_an_empty_level_label_is_refused(facilitator_client, facilitator):
+    library = LibraryFactory(name="Ours", owner=facilitator)
     response = facilitator_client.post(
         reverse("valuecodes:edit", args=[library.pk]),
         {"name": "Ours", **{f"label_{n}": "" if n == 3 else "x" for n in range(1, 6)}},

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def value_code():
-    return ValueCodeFactory(section__library__name="Ours")
+def value_code(facilitator):
+    return ValueCodeFactory(section__library__name="Ours", section__library__owner=facilitator)
 
 
 def page_urls(value_code):

@@ -16,8 +16,8 @@ def upload(client, url, content, filename="table.csv", **fields):
 
 
 @pytest.fixture
-def library():
-    library = LibraryFactory(name="Ours")
+def library(facilitator):
+    library = LibraryFactory(name="Ours", owner=facilitator)
     section = SectionFactory(library=library, name="Trust")
     ValueCodeFactory(section=section, identifier="Reliability", description="Old words")
     ValueCodeFactory(

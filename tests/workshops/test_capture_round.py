@@ -8,6 +8,8 @@ from diagnostics.models import Participant, ThingThatMatters
 from workshops import services
 from workshops.models import CapturedThing, Upvote
 
+from ..factories import DiagnosticValueCodeFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -77,15 +79,16 @@ def test_merging_moves_upvotes_without_counting_anyone_twice(capturing, council,
         services.upvote(session=capturing, participant=kim, captured_thing=duplicate)
 
 
-def test_keeping_creates_a_thing_that_matters_once(capturing, council, contractor):
+def test_keeping_creates_a_thing_that_matters_once(capturing, council, contractor, value_codes):
     alex = services.join_with_name(session=capturing, party=council, name="Alex")
     kim = services.join_with_name(session=capturing, party=contractor, name="Kim")
     captured = services.capture(
         session=capturing, participant=alex, title="Pay on time", detail="30 days"
     )
     services.upvote(session=capturing, participant=kim, captured_thing=captured)
-    thing = services.keep(session=capturing, captured_thing=captured)
-    assert services.keep(session=capturing, captured_thing=captured) == thing
+    kept = {"session": capturing, "captured_thing": captured, "value_codes": value_codes[:1]}
+    thing = services.keep(**kept)
+    assert services.keep(**kept) == thing
     assert ThingThatMatters.objects.count() == 1
     assert (thing.title, thing.description, thing.diagnostic_id) == (
         "Pay on time",
@@ -93,19 +96,49 @@ def test_keeping_creates_a_thing_that_matters_once(capturing, council, contracto
         capturing.diagnostic_id,
     )
     assert set(thing.parties.all()) == {council, contractor}
+    assert list(thing.value_codes.all()) == value_codes[:1]
 
 
-def test_the_presenter_merges_and_keeps_from_the_screen(capturing, facilitator_client):
+def test_keeping_needs_a_value_code_of_the_diagnostic_as_the_service_says(capturing, council):
+    alex = services.join_with_name(session=capturing, party=council, name="Alex")
+    captured = services.capture(session=capturing, participant=alex, title="Pay on time")
+    foreign = DiagnosticValueCodeFactory()
+    for value_codes in [[], [foreign]]:
+        with pytest.raises(ValidationError) as refused:
+            services.keep(session=capturing, captured_thing=captured, value_codes=value_codes)
+        assert "value_codes" in refused.value.message_dict
+    captured.refresh_from_db()
+    assert not captured.kept and not ThingThatMatters.objects.exists()
+
+
+def test_the_presenter_merges_and_keeps_from_the_screen(capturing, facilitator_client, value_codes):
     first = CapturedThing.objects.create(session=capturing, title="Pay on time")
     second = CapturedThing.objects.create(session=capturing, title="Prompt payment")
     slug = capturing.diagnostic.slug
     url = reverse("workshop_presenter:merge", args=[slug, capturing.pk, second.pk])
     facilitator_client.post(url, {"into": first.pk})
     url = reverse("workshop_presenter:keep", args=[slug, capturing.pk, first.pk])
-    response = facilitator_client.post(url, follow=True)
+    response = facilitator_client.post(url, {"value_codes": value_codes[1].pk}, follow=True)
     assert b"Kept as a Thing That Matters: Pay on time" in response.content
-    assert list(ThingThatMatters.objects.values_list("title", flat=True)) == ["Pay on time"]
+    thing = ThingThatMatters.objects.get()
+    assert thing.title == "Pay on time" and list(thing.value_codes.all()) == [value_codes[1]]
     assert CapturedThing.objects.get(pk=second.pk).merged_into_id == first.pk
+
+
+def test_the_presenter_offers_the_value_codes_and_shows_the_services_refusal(
+    capturing, facilitator_client, value_codes
+):
+    captured = CapturedThing.objects.create(session=capturing, title="Pay on time")
+    slug = capturing.diagnostic.slug
+    page = facilitator_client.get(reverse("workshop_presenter:presenter", args=[slug]))
+    assert f'<option value="{value_codes[0].pk}">'.encode() in page.content
+    url = reverse("workshop_presenter:keep", args=[slug, capturing.pk, captured.pk])
+    hostile = ["abc", "٣", "99999999999999999999", DiagnosticValueCodeFactory().pk]
+    for chosen in [{}, *({"value_codes": value} for value in hostile)]:
+        response = facilitator_client.post(url, chosen, follow=True)
+        assert response.status_code == 200
+        assert b"Map it to at least one Value Code." in response.content
+    assert not ThingThatMatters.objects.exists()
 
 
 def test_the_capture_list_costs_the_same_queries_however_many_things(

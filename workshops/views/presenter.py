@@ -1,7 +1,12 @@
-"""The facilitator's presenter view, meant for a projector (login and membership required)."""
+"""The facilitator's presenter view, meant for a projector.
+
+Running a workshop is part of running the diagnostic: its facilitator members (ttm.access)
+may, whatever their groups; sponsors get 403 and everyone else 404.
+"""
 
 import segno
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,21 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from diagnostics.models import DiagnosticMember
-from diagnostics.selectors import get_diagnostic_for
-from ttm import parsing
-from ttm.roles import facilitator_required, is_facilitator
+from ttm import access, parsing
 
 from .. import live, selectors, services
-from ..forms import AgreedTargetForm, SeatsForm
+from ..forms import AgreedTargetForm, KeepForm, SeatsForm
 from ..models import CapturedThing, WorkshopAttendee, WorkshopSession
 from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
-FACILITATOR = (DiagnosticMember.FACILITATOR,)
-
 
 def _diagnostic(request, slug):
-    return get_diagnostic_for(request.user, slug, roles=FACILITATOR)
+    return access.diagnostic_to_run(request.user, slug)
 
 
 def _session(diagnostic, pk):
@@ -54,12 +54,13 @@ def _live_context(session, parties):
     }
     if session.state == WorkshopSession.CAPTURING:
         context["captures"] = selectors.captures(session)
+        context["keep_choices"] = selectors.value_code_choices(session.diagnostic)
     elif session.revealed:
         context["reveal"] = selectors.reveal(frozen, parties)
     return context
 
 
-@facilitator_required
+@login_required
 def presenter(request, slug):
     """The live session's presenter view, or the page that starts one."""
     diagnostic = _diagnostic(request, slug)
@@ -107,8 +108,6 @@ def presenter_live(request, slug, pk):
         return not_modified(etag)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_facilitator(request.user):
-        raise Http404("No such live workshop")
     diagnostic = _diagnostic(request, slug)
     session = selectors.session_for_presenter(diagnostic)
     if session is None or session.pk != pk:
@@ -139,7 +138,7 @@ def _start_page(request, diagnostic, seats_form, status=200):
 
 
 @require_POST
-@facilitator_required
+@login_required
 def start(request, slug):
     diagnostic = _diagnostic(request, slug)
     form = _seats_form(diagnostic, request.POST)
@@ -183,7 +182,7 @@ def _apply(action, session, request):
 
 
 @require_POST
-@facilitator_required
+@login_required
 def control(request, slug, pk):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)
@@ -200,7 +199,7 @@ def control(request, slug, pk):
 
 
 @require_POST
-@facilitator_required
+@login_required
 def agreed_target(request, slug, pk):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)
@@ -226,12 +225,14 @@ def _capture(session, capture_pk):
 
 
 @require_POST
-@facilitator_required
+@login_required
 def keep(request, slug, pk, capture_pk):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)
+    captured = _capture(session, capture_pk)
+    value_codes = KeepForm(request.POST, diagnostic=diagnostic).chosen()
     try:
-        thing = services.keep(session=session, captured_thing=_capture(session, capture_pk))
+        thing = services.keep(session=session, captured_thing=captured, value_codes=value_codes)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -240,7 +241,7 @@ def keep(request, slug, pk, capture_pk):
 
 
 @require_POST
-@facilitator_required
+@login_required
 def merge(request, slug, pk, capture_pk):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)
@@ -261,7 +262,7 @@ def merge(request, slug, pk, capture_pk):
 # projector (facilitators manage people; results never show names).
 
 
-@facilitator_required
+@login_required
 def room(request, slug, pk):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)
@@ -293,7 +294,7 @@ def room(request, slug, pk):
 
 
 @require_POST
-@facilitator_required
+@login_required
 def remove_attendee(request, slug, pk, participant_id):
     diagnostic = _diagnostic(request, slug)
     session = _session(diagnostic, pk)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from diagnostics.demo import load_demo
-from ttm.roles import FACILITATORS_GROUP
+from ttm.access import FACILITATORS_GROUP
 
 LOGIN_FILE = settings.BASE_DIR / ".facilitator-login"
 USERNAME = "facilitator"
