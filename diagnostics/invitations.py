@@ -11,12 +11,14 @@ Writes as in services.py: keyword-only, validated, one transaction.
 import logging
 import uuid
 
+from celery.exceptions import Retry
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .links import absolute, invitation_url, participant_url
 from .models import Participant, new_token
@@ -64,9 +66,20 @@ def _queue_emails(participants, kind):
     from .tasks import send_participant_emails
 
     ids = [p.pk for p in participants if p.email and not p.is_revoked]
-    if ids:
-        batch = str(uuid.uuid4())
-        transaction.on_commit(lambda: send_participant_emails.delay(ids, kind=kind, batch=batch))
+    if not ids:
+        return 0
+    batch = str(uuid.uuid4())
+
+    def queue():
+        # After the commit the people are saved whatever happens here; a queue (or, with
+        # tasks run in-process, a mail server) that is down must not turn that into an error
+        # page. Those not reached keep no "invited" date, so the tab offers to send again.
+        try:
+            send_participant_emails.delay(ids, kind=kind, batch=batch)
+        except (BrokerUnavailable, OSError, Retry) as error:
+            logger.warning("%s e-mails of batch %s not sent for now: %r", kind, batch, error)
+
+    transaction.on_commit(queue)
     return len(ids)
 
 

@@ -103,3 +103,20 @@ def test_revoking_keeps_the_person_and_reissuing_gives_a_new_invitation_by_email
     assert not ann.is_revoked and ann.invitation_token != old_invitation
     body = mail.outbox[0].body
     assert ann.invitation_token in body and old_invitation not in body
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_keeps_the_people_and_leaves_them_uninvited(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+    diagnostic = make_diagnostic()
+    party = diagnostic.parties.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        added = invitations.add_participants(
+            diagnostic=diagnostic, party=party, people=[("Ann", "ann@example.org")]
+        )
+    (ann,) = added
+    ann.refresh_from_db()
+    assert ann.invited_at is None  # the Participants tab offers to send it again
