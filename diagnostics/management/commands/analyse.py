@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics import analysis
-from diagnostics.models import Diagnostic
+from diagnostics.management import diagnostic_by_slug
 from ttm import parsing
 from ttm.spreadsheets import csv_writer
 
@@ -22,9 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, slug, round_number, format, **options):
-        diagnostic = Diagnostic.objects.filter(slug=slug).first()
-        if diagnostic is None:
-            raise CommandError(f"No diagnostic with slug {slug!r}")
+        diagnostic = diagnostic_by_slug(slug)
         try:
             result = analysis.analyse(diagnostic, round_number)
         except analysis.NoRound as exc:

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics import services
-from diagnostics.models import Diagnostic
+from diagnostics.management import diagnostic_by_slug
 
 
 class Command(BaseCommand):
@@ -12,9 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("slug")
 
     def handle(self, slug, **options):
-        diagnostic = Diagnostic.objects.filter(slug=slug).first()
-        if diagnostic is None:
-            raise CommandError(f"No diagnostic with slug {slug!r}")
+        diagnostic = diagnostic_by_slug(slug)
         round_ = diagnostic.rounds.filter(closed_at__isnull=True).first()
         if round_ is None:
             raise CommandError(f"{slug} has no open round to close.")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnostics.models import Diagnostic
+from diagnostics.management import diagnostic_by_slug
 from diagnostics.transfer import export_diagnostic
 
 
@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="path of the JSON file to write")
 
     def handle(self, slug, output, **options):
-        diagnostic = Diagnostic.objects.filter(slug=slug).first()
-        if diagnostic is None:
-            raise CommandError(f"No diagnostic with slug {slug!r}")
+        diagnostic = diagnostic_by_slug(slug)
         path = Path(output)
         try:
             path.write_text(json.dumps(export_diagnostic(diagnostic), ensure_ascii=False, indent=1))

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnostics.models import Diagnostic, Round
+from diagnostics.management import diagnostic_by_slug
+from diagnostics.models import Round
 from reports import services
 from reports.models import Report
 from ttm import parsing
@@ -24,9 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, slug, output, round_number, **options):
-        diagnostic = Diagnostic.objects.filter(slug=slug).first()
-        if diagnostic is None:
-            raise CommandError(f"No diagnostic with slug {slug!r}")
+        diagnostic = diagnostic_by_slug(slug)
         rounds = Round.objects.filter(diagnostic=diagnostic)
         round_ = (
             rounds.filter(number=round_number).first()
