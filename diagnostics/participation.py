@@ -8,13 +8,13 @@ from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from valuecodes.models import LEVELS
 
+from . import save_sql
 from .models import DiagnosticValueCode, Participant, Party, Rating, Round, random_code
 
 ANSWER_KEYS = ("current_level", "target_level", "comment")
@@ -118,41 +118,18 @@ def participant_progress(participant, round):
 
 def answered_count(participant_id, round_id):
     """How many Value Codes the participant answered in full (current and target) in the round."""
-    return Rating.objects.filter(
-        participant_id=participant_id,
-        round_id=round_id,
-        current_answered=True,
-        target_answered=True,
-    ).count()
+    return save_sql.answered_count(participant_id, round_id)
 
 
 def participant_for_save(token, value_code_id):
     """As active_participant_for_token, in the one query a save through the link needs, with
     `.open_round_id` (or None), `.value_code_count` of the diagnostic and `.rates_value_code`
     (whether `value_code_id` is one of the diagnostic's Value Codes)."""
-    diagnostic_id = OuterRef("diagnostic_id")
-    value_codes = DiagnosticValueCode.objects.filter(diagnostic_id=diagnostic_id).order_by()
-    participant = (
-        Participant.objects.filter(token=token)
-        .only("pk", "token", "diagnostic_id", "revoked_at")
-        .annotate(
-            open_round_id=Subquery(
-                Round.objects.filter(diagnostic_id=diagnostic_id, closed_at__isnull=True)
-                .order_by()
-                .values("pk")[:1]
-            ),
-            value_code_count=Coalesce(
-                Subquery(
-                    value_codes.values("diagnostic_id").annotate(n=Count("pk")).values("n")[:1]
-                ),
-                Value(0),
-            ),
-            rates_value_code=Exists(value_codes.filter(pk=value_code_id)),
-        )
-        .first()
-    )
-    if participant is None:
+    found = save_sql.read_for_save(token, value_code_id)
+    if found is None:
         raise Http404("No such link")
+    participant, participant.open_round_id, participant.value_code_count, owns = found
+    participant.rates_value_code = owns
     return check_active(participant)
 
 
@@ -253,20 +230,11 @@ def save_rating_through_link(*, participant, value_code_id, answers):
 
 
 def _upsert_rating(participant_id, value_code_id, round_id, fields):
-    """One INSERT ... ON CONFLICT DO UPDATE of the given fields and `updated_at`: atomic in the
-    database, so simultaneous saves neither duplicate a rating nor lose each other's fields,
-    and `updated_at` moves on every save (diagnostics.publication finds changes by it).
-    The returned rating holds only the fields given (the others are defaults, not the row's)."""
-    rating = Rating(
-        participant_id=participant_id, value_code_id=value_code_id, round_id=round_id, **fields
-    )
-    Rating.objects.bulk_create(
-        [rating],
-        update_conflicts=True,
-        unique_fields=RATING_KEY,
-        update_fields=[*fields, "updated_at"],
-    )
-    return rating
+    """The rating as saved, holding only the fields given (the others are defaults, not the
+    row's): one statement, see save_sql.upsert_rating."""
+    keys = {"participant_id": participant_id, "value_code_id": value_code_id, "round_id": round_id}
+    pk = save_sql.upsert_rating(**keys, fields=fields)
+    return Rating(id=pk, **keys, **fields)
 
 
 def save_answer_sheet(*, participant, answers_by_value_code_id):
