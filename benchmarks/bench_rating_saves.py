@@ -4,13 +4,9 @@ and checks that no rating was lost or duplicated. Loopback only; bounded in coun
 """
 
 import http.client
-import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,12 +15,11 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from .support import database_url, on_postgres, throwaway_database
+from .support import free_port, on_postgres, start_gunicorn, throwaway_database
 
 PARTICIPANTS, VALUE_CODES = 200, 40
 THINK_SECONDS = (2.0, 4.0)  # reading the next Value Code, compressed from ~15 s
 BENCH_DB = "ttm_bench_saves"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def build():
@@ -54,46 +49,6 @@ def build():
     tokens = list(Participant.objects.values_list("token", flat=True))
     ids = list(diagnostic.value_codes.values_list("pk", flat=True))
     return tokens, ids
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(port, name, static_root):
-    """gunicorn as in production (DEBUG off, collected static files), plain HTTP on loopback."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(name),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "TTM_STATIC_ROOT": str(static_root),
-        "TTM_LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-    )
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    process = subprocess.Popen(
-        [gunicorn, "ttm.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4", "--log-level", "warning"],
-        cwd=PROJECT_DIR,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 def participant(port, token, value_code_ids, latencies, errors, expected):
@@ -151,7 +106,7 @@ def run():
         tokens, ids = build()
         port = free_port()
         static_root = Path(tempfile.mkdtemp(prefix="ttm-bench-static-"))
-        server = start_gunicorn(port, BENCH_DB, static_root)
+        server = start_gunicorn(port, BENCH_DB, static_root, workers=4)
         latencies, errors, expected = [], [], {}
         try:
             started = time.perf_counter()

@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from valuecodes.models import LEVELS
 
+from . import save_sql
 from .models import DiagnosticValueCode, Participant, Party, Rating, Round, random_code
 
 ANSWER_KEYS = ("current_level", "target_level", "comment")
 ANSWERED_FLAG = {"current_level": "current_answered", "target_level": "target_answered"}
 MINUTES_PER_VALUE_CODE = 0.75
+RATING_KEY = ["participant", "value_code", "round"]
 
 
 class RatingRefused(ValidationError):
@@ -111,10 +113,24 @@ def participant_progress(participant, round):
     total = DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id).count()
     if round is None:
         return 0, total
-    answered = Rating.objects.filter(
-        participant=participant, round=round, current_answered=True, target_answered=True
-    ).count()
-    return answered, total
+    return answered_count(participant.pk, round.pk), total
+
+
+def answered_count(participant_id, round_id):
+    """How many Value Codes the participant answered in full (current and target) in the round."""
+    return save_sql.answered_count(participant_id, round_id)
+
+
+def participant_for_save(token, value_code_id):
+    """As active_participant_for_token, in the one query a save through the link needs, with
+    `.open_round_id` (or None), `.value_code_count` of the diagnostic and `.rates_value_code`
+    (whether `value_code_id` is one of the diagnostic's Value Codes)."""
+    found = save_sql.read_for_save(token, value_code_id)
+    if found is None:
+        raise Http404("No such link")
+    participant, participant.open_round_id, participant.value_code_count, owns = found
+    participant.rates_value_code = owns
+    return check_active(participant)
 
 
 def rating_sheet(participant, round):
@@ -173,11 +189,15 @@ def _clean_answers(answers):
     return fields
 
 
+ROUND_CLOSED = "Rating is closed: no round is open for this diagnostic."
+FOREIGN_VALUE_CODE = "This Value Code belongs to another diagnostic."
+
+
 def _check_may_rate(participant):
     check_active(participant)
     round = open_round(participant.diagnostic_id)
     if round is None:
-        raise RatingRefused("Rating is closed: no round is open for this diagnostic.")
+        raise RatingRefused(ROUND_CLOSED)
     return round
 
 
@@ -185,27 +205,36 @@ def save_rating(*, participant, value_code, answers):
     """Record any of current level, target level and comment in the open round.
 
     `answers` holds a subset of "current_level", "target_level" (1..5, or None for "don't
-    know") and "comment". Keys left out keep their earlier value. Constant queries.
+    know") and "comment". Keys left out keep their earlier value. Two queries: the open round
+    and one upsert.
     """
     fields = _clean_answers(answers)
     if value_code.diagnostic_id != participant.diagnostic_id:
-        raise ValidationError("This Value Code belongs to another diagnostic.")
+        raise ValidationError(FOREIGN_VALUE_CODE)
     round = _check_may_rate(participant)
-    key = {"participant": participant, "value_code": value_code, "round": round}
-    with transaction.atomic():
-        rating = Rating.objects.select_for_update().filter(**key).first()
-        if rating is None:
-            try:
-                with transaction.atomic():
-                    return Rating.objects.create(**key, **fields)
-            except IntegrityError:
-                # Another request created it between our read and our insert: update that one.
-                rating = Rating.objects.select_for_update().get(**key)
-        for name, value in fields.items():
-            setattr(rating, name, value)
-        rating.save(update_fields=[*fields, "updated_at"])
+    rating = _upsert_rating(participant.pk, value_code.pk, round.pk, fields)
     rating.round = round  # already loaded: spare callers a query
     return rating
+
+
+def save_rating_through_link(*, participant, value_code_id, answers):
+    """save_rating for a participant read by participant_for_save: one upsert, no other query,
+    as the rules were read with the participant."""
+    fields = _clean_answers(answers)
+    check_active(participant)
+    if not participant.rates_value_code:
+        raise ValidationError(FOREIGN_VALUE_CODE)
+    if participant.open_round_id is None:
+        raise RatingRefused(ROUND_CLOSED)
+    return _upsert_rating(participant.pk, value_code_id, participant.open_round_id, fields)
+
+
+def _upsert_rating(participant_id, value_code_id, round_id, fields):
+    """The rating as saved, holding only the fields given (the others are defaults, not the
+    row's): one statement, see save_sql.upsert_rating."""
+    keys = {"participant_id": participant_id, "value_code_id": value_code_id, "round_id": round_id}
+    pk = save_sql.upsert_rating(**keys, fields=fields)
+    return Rating(id=pk, **keys, **fields)
 
 
 def save_answer_sheet(*, participant, answers_by_value_code_id):
@@ -242,7 +271,7 @@ def upsert_ratings(ratings):
     Rating.objects.bulk_create(
         ratings,
         update_conflicts=True,
-        unique_fields=["participant", "value_code", "round"],
+        unique_fields=RATING_KEY,
         update_fields=[
             "current_level",
             "target_level",

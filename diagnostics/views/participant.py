@@ -164,27 +164,36 @@ def rate(request, token):
 @never_cache
 @require_POST
 def save(request, token, value_code_id):
-    """Save one Value Code's answers (htmx); answers with the status and the new progress."""
+    """Save one Value Code's answers (htmx); answers with the status and the new progress.
+
+    Three queries whatever the size of the diagnostic: the link with what the rules need, the
+    upsert, and the progress count."""
     try:
-        participant, refusal = _active_participant(request, token)
+        participant = participation.participant_for_save(token, value_code_id)
     except Http404:
         return HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
-    if refusal:
+    except participation.ParticipantRevoked:
         return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
-    value_code = participation.value_code_of(participant, value_code_id)
+    if not participant.rates_value_code:
+        raise Http404("No such Value Code")
     try:
-        answers = _answers_from_post(request.POST, value_code.pk)
-        rating = participation.save_rating(
-            participant=participant, value_code=value_code, answers=answers
+        answers = _answers_from_post(request.POST, value_code_id)
+        rating = participation.save_rating_through_link(
+            participant=participant, value_code_id=value_code_id, answers=answers
         )
     except participation.RatingRefused as refused:
         return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
     except ValidationError as invalid:
         return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
     if not request.htmx:
-        return redirect(f"{participant_rate_url(participant)}#vc{value_code.pk}")
-    answered, total = participation.participant_progress(participant, rating.round)
-    context = {"value_code": value_code, "answered": answered, "total": total, "oob": True}
+        return redirect(f"{participant_rate_url(participant)}#vc{value_code_id}")
+    answered = participation.answered_count(participant.pk, rating.round_id)
+    context = {
+        "value_code_id": value_code_id,
+        "answered": answered,
+        "total": participant.value_code_count,
+        "oob": True,
+    }
     return render(request, "participant/rate.html#saved", context)
 
 
