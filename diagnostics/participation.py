@@ -185,7 +185,8 @@ def _clean_answers(answers):
         fields[key] = level
         fields[ANSWERED_FLAG[key]] = True
     if "comment" in answers:
-        fields["comment"] = (answers["comment"] or "").strip()
+        # PostgreSQL refuses text holding NUL: drop it rather than fail the save.
+        fields["comment"] = (answers["comment"] or "").replace("\x00", "").strip()
     return fields
 
 

@@ -122,3 +122,10 @@ def test_a_save_costs_the_same_queries_whatever_the_number_of_value_codes():
     few, many = _queries_per_save(3), _queries_per_save(60)
     assert few == many
     assert max(many) <= 7  # round, select for update, write, and savepoints
+
+
+def test_a_nul_in_a_comment_is_dropped_not_a_database_error(participant, value_codes):
+    """PostgreSQL refuses text holding NUL; a pasted one must not fail the save."""
+    vc = value_codes[0]
+    save_rating(participant=participant, value_code=vc, answers={"comment": " a\x00b "})
+    assert Rating.objects.get(participant=participant, value_code=vc).comment == "ab"
