@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from .support import free_port, on_postgres, start_gunicorn, throwaway_database
+from .support import free_port, load_value_codes, on_postgres, start_gunicorn, throwaway_database
 
 PARTICIPANTS, VALUE_CODES = 200, 40
 THINK_SECONDS = (2.0, 4.0)  # reading the next Value Code, compressed from ~15 s
@@ -23,24 +23,14 @@ BENCH_DB = "ttm_bench_saves"
 
 
 def build():
-    from diagnostics.models import Diagnostic, DiagnosticValueCode, Participant, Party, Round
+    from diagnostics.models import Diagnostic, Participant, Party, Round
 
     diagnostic = Diagnostic.objects.create(name="Load", slug="load")
     parties = [
         Party.objects.create(diagnostic=diagnostic, name=name, position=i)
         for i, name in enumerate(["Buyer", "Supplier"])
     ]
-    DiagnosticValueCode.objects.bulk_create(
-        DiagnosticValueCode(
-            diagnostic=diagnostic,
-            section="Load",
-            identifier=f"VC{i:02d}",
-            description="The extent to which the load holds",
-            **{f"statement_{n}": f"Statement {n}" for n in range(1, 6)},
-            position=i,
-        )
-        for i in range(VALUE_CODES)
-    )
+    load_value_codes(diagnostic, VALUE_CODES)
     Participant.objects.bulk_create(
         Participant(diagnostic=diagnostic, party=parties[i % 2], label=f"p{i}")
         for i in range(PARTICIPANTS)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from .support import free_port, on_postgres, start_gunicorn, throwaway_database
+from .support import free_port, load_value_codes, on_postgres, start_gunicorn, throwaway_database
 
 BENCH_DB = "ttm_bench_throughput"
 WORKERS = 2
@@ -32,21 +32,11 @@ GOAL = 0.30
 
 
 def build():
-    from diagnostics.models import Diagnostic, DiagnosticValueCode, Participant, Party, Round
+    from diagnostics.models import Diagnostic, Participant, Party, Round
 
     diagnostic = Diagnostic.objects.create(name="Throughput", slug="throughput")
     party = Party.objects.create(diagnostic=diagnostic, name="Buyer", position=0)
-    DiagnosticValueCode.objects.bulk_create(
-        DiagnosticValueCode(
-            diagnostic=diagnostic,
-            section="Load",
-            identifier=f"VC{i:02d}",
-            description="The extent to which the load holds",
-            **{f"statement_{n}": f"Statement {n}" for n in range(1, 6)},
-            position=i,
-        )
-        for i in range(VALUE_CODES)
-    )
+    load_value_codes(diagnostic, VALUE_CODES)
     Participant.objects.bulk_create(
         Participant(diagnostic=diagnostic, party=party, label=f"p{i}") for i in range(CLIENTS)
     )

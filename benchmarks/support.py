@@ -104,3 +104,20 @@ def start_gunicorn(port, name, static_root, *, workers):
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("gunicorn did not start")
+
+
+def load_value_codes(diagnostic, count):
+    """`count` plain Value Codes ("VC00", ...) in one section, for the load benchmarks."""
+    from diagnostics.models import DiagnosticValueCode
+
+    DiagnosticValueCode.objects.bulk_create(
+        DiagnosticValueCode(
+            diagnostic=diagnostic,
+            section="Load",
+            identifier=f"VC{i:02d}",
+            description="The extent to which the load holds",
+            **{f"statement_{n}": f"Statement {n}" for n in range(1, 6)},
+            position=i,
+        )
+        for i in range(count)
+    )
