@@ -18,15 +18,12 @@ from django.db.models import Count, Q
 
 from valuecodes.models import LEVELS
 
-from .models import AgreedTarget, Publication, PublishedRating, Rating, Round
+from .models import AgreedTarget, Publication, PublishedRating, Rating
 from .publication import publish_due
+from .rounds import chosen_round, previous_round
 
 DECIMALS = 4
 DISAGREEMENT = 0.5  # a perception gap of at least this many levels is a disagreement
-
-
-class NoRound(Exception):
-    """The diagnostic has no round with that number."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +71,6 @@ def _difference(a, b):
 def _spread(values):
     values = [v for v in values if v is not None]
     return max(values) - min(values) if len(values) >= 2 else None
-
-
-def resolve_round(diagnostic, number=None):
-    """The round with this number; by default the latest (the open one, if any)."""
-    rounds = Round.objects.filter(diagnostic=diagnostic)
-    found = rounds.filter(number=number).first() if number else rounds.order_by("-number").first()
-    if found is None:
-        raise NoRound(f"{diagnostic.slug} has no round {number or ''}".strip())
-    return found
 
 
 @dataclass(frozen=True)
@@ -290,15 +278,6 @@ def _rounded(node):
     return node
 
 
-def previous_round_of(round_):
-    """The highest-numbered earlier round of the same diagnostic, or None."""
-    return (
-        Round.objects.filter(diagnostic_id=round_.diagnostic_id, number__lt=round_.number)
-        .order_by("-number")
-        .first()
-    )
-
-
 def round_figures(round_, parties, value_codes, threshold, value_code_ids=None):
     """Unrounded figures of every Value Code in one round, in the given order."""
     distributions = level_distributions(round_, value_code_ids)
@@ -348,7 +327,7 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     some Value Codes (the workshop reveals one at a time); rankings and Things That Matter then
     cover only those.
     """
-    round_ = resolve_round(diagnostic, round_number)
+    round_ = chosen_round(diagnostic, round_number)
     threshold = diagnostic.anonymity_threshold
     publish_due(round_, threshold=threshold, value_code_ids=value_code_ids)
     parties = list(diagnostic.parties.order_by("position", "id"))
@@ -357,7 +336,7 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
         value_codes = value_codes.filter(pk__in=value_code_ids)
     value_codes = list(value_codes)
     figures = round_figures(round_, parties, value_codes, threshold, value_code_ids)
-    previous = previous_round_of(round_)
+    previous = previous_round(round_)
     if previous is None:
         for entry in figures:
             entry["change"] = None

@@ -7,7 +7,7 @@ individual answers shown are the participant's own.
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from . import analysis, charts
+from . import analysis, charts, rounds
 from .models import Rating
 
 YOU_COLOUR = "#212529"
@@ -55,9 +55,8 @@ def build(participant):
     diagnostic = participant.diagnostic
     if not diagnostic.share_individual_reports:
         return {"state": "sharing_off"}
-    try:
-        round_ = analysis.resolve_round(diagnostic)
-    except analysis.NoRound:
+    round_ = rounds.round_to_show(diagnostic)
+    if round_ is None:
         return {"state": "no_round"}
     value_codes = list(diagnostic.value_codes.order_by("position", "id"))
     ratings = {

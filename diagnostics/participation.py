@@ -8,14 +8,14 @@ from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from valuecodes.models import LEVELS
 
 from . import save_sql
-from .models import DiagnosticValueCode, Participant, Party, Rating, Round, random_code
+from .models import DiagnosticValueCode, Participant, Party, Rating, random_code
+from .rounds import open_round_of
 
 ANSWER_KEYS = ("current_level", "target_level", "comment")
 ANSWERED_FLAG = {"current_level": "current_answered", "target_level": "target_answered"}
@@ -86,19 +86,6 @@ def participant_for_invitation(token):
     return (
         Participant.objects.select_related("diagnostic", "party")
         .filter(invitation_token=token)
-        .first()
-    )
-
-
-def open_round(diagnostic):
-    return Round.objects.filter(diagnostic=diagnostic, closed_at__isnull=True).first()
-
-
-def round_to_show(diagnostic):
-    """The open round, else the latest closed one (shown read-only), else None."""
-    return (
-        Round.objects.filter(diagnostic=diagnostic)
-        .order_by(F("closed_at").desc(nulls_first=True), "-number")
         .first()
     )
 
@@ -196,7 +183,7 @@ FOREIGN_VALUE_CODE = "This Value Code belongs to another diagnostic."
 
 def _check_may_rate(participant):
     check_active(participant)
-    round = open_round(participant.diagnostic_id)
+    round = open_round_of(participant.diagnostic_id)
     if round is None:
         raise RatingRefused(ROUND_CLOSED)
     return round

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from .models import Participant, Round
+from .models import Participant
+from .rounds import open_round_of, round_to_show
 
 
 @dataclass
@@ -43,13 +44,6 @@ class Progress:
         return sum(p.completed for p in self.parties)
 
 
-def current_round(diagnostic):
-    """The open round, or the latest one when all are closed (None before any)."""
-    rounds = list(diagnostic.rounds.order_by("number"))
-    open_rounds = [r for r in rounds if r.is_open]
-    return open_rounds[0] if open_rounds else (rounds[-1] if rounds else None)
-
-
 def participant_progress(*, diagnostic, round):
     """Active participants annotated with `answered` (ratings in the round) and `finished`
     (ratings with both current and target answered)."""
@@ -71,7 +65,7 @@ def participant_progress(*, diagnostic, round):
 def diagnostic_progress(*, diagnostic, round=None):
     """Per party: invited (active participants), started (>= 1 rating in the round) and
     completed (current and target answered for every Value Code), plus who has not finished."""
-    round = round or current_round(diagnostic)
+    round = round or round_to_show(diagnostic)
     value_code_count = diagnostic.value_codes.count()
     by_party = {party.pk: PartyProgress(party) for party in diagnostic.parties.all()}
     if round is not None:
@@ -88,7 +82,7 @@ def diagnostic_progress(*, diagnostic, round=None):
 
 def unfinished_participants(*, diagnostic):
     """Active participants who have not finished the open round (none when no round is open)."""
-    round = Round.objects.filter(diagnostic=diagnostic, closed_at__isnull=True).first()
+    round = open_round_of(diagnostic)
     if round is None:
         return []
     progress = diagnostic_progress(diagnostic=diagnostic, round=round)

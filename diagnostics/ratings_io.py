@@ -12,6 +12,7 @@ from django.db import transaction
 from ttm import parsing
 from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv
 
+from . import rounds
 from .models import DiagnosticValueCode, Participant, Rating, Round
 from .participation import upsert_ratings
 
@@ -36,16 +37,15 @@ class ImportSummary:
 
 def round_for_import(diagnostic, number=None):
     """Round `number` (closed too: paper results may come late), else the open round."""
-    rounds = Round.objects.filter(diagnostic=diagnostic)
     if number is None:
-        round = rounds.filter(closed_at__isnull=True).first()
+        round = rounds.open_round_of(diagnostic)
         if round is None:
             raise RatingsFileError("No round is open in this diagnostic; give a round number.")
         return round
-    round = rounds.filter(number=number).first()
-    if round is None:
-        raise RatingsFileError(f"This diagnostic has no round {number}.")
-    return round
+    try:
+        return rounds.round_numbered(diagnostic, number)
+    except rounds.NoRound:
+        raise RatingsFileError(f"This diagnostic has no round {number}.") from None
 
 
 def read_rows(raw):

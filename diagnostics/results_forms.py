@@ -28,10 +28,6 @@ class DashboardFilterForm(forms.Form):
             sort=cleaned.get("sort") or "section",
         )
 
-    def round_number(self):
-        self.is_valid()
-        return self.cleaned_data.get("round")
-
 
 class AgreedTargetForm(forms.Form):
     LEVEL_CHOICES = [(level, str(level)) for level in range(1, 6)]

@@ -26,6 +26,7 @@ from .models import (
     new_token,
 )
 from .publication import publish_final
+from .rounds import open_round_of
 
 PARTY_COLOURS = ["#1d3557", "#e76f51", "#2a9d8f", "#8e44ad", "#b5651d", "#6c757d"]
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -531,7 +532,7 @@ def open_round(*, diagnostic):
     """Open the next round. Nothing is copied: Value Codes and participants belong to the
     diagnostic; ratings belong to their round, so the new round starts empty."""
     Diagnostic.objects.select_for_update().filter(pk=diagnostic.pk).first()
-    if diagnostic.rounds.filter(closed_at__isnull=True).exists():
+    if open_round_of(diagnostic) is not None:
         raise ValidationError("Close the open round before opening a new one.")
     number = (diagnostic.rounds.aggregate(m=Max("number"))["m"] or 0) + 1
     return Round.objects.create(diagnostic=diagnostic, number=number)

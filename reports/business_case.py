@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from diagnostics import analysis as analysis_module
-from diagnostics import charts
+from diagnostics import charts, rounds
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
@@ -29,7 +29,7 @@ def gather(diagnostic, round_):
     parties = list(diagnostic.parties.order_by("position", "id"))
     value_codes = list(diagnostic.value_codes.order_by("position", "id"))
     result = analysis_module.analyse(diagnostic, round_.number)
-    previous_round = analysis_module.previous_round_of(round_)
+    previous_round = rounds.previous_round(round_)
     previous = (
         analysis_module.analyse(diagnostic, previous_round.number) if previous_round else None
     )

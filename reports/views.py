@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from diagnostics import rounds
 from ttm import access, parsing
 
 from . import selectors, services
@@ -24,7 +25,6 @@ def _diagnostic(request, slug):
 @require_GET
 def report_list(request, slug):
     diagnostic = _diagnostic(request, slug)
-    rounds = list(diagnostic.rounds.order_by("-number"))
     return render(
         request,
         "reports/report_list.html",
@@ -32,7 +32,7 @@ def report_list(request, slug):
             "diagnostic": diagnostic,
             "tab": "reports",
             "can_edit": access.runs(request.user, diagnostic),
-            "rounds": rounds,
+            "rounds": list(diagnostic.rounds.order_by("-number")),
             "reports": selectors.business_cases(diagnostic),
         },
     )
@@ -41,8 +41,8 @@ def report_list(request, slug):
 def _round_of(diagnostic, raw):
     """The diagnostic's round numbered `raw`; None when there is none or `raw` is no number."""
     try:
-        return diagnostic.rounds.filter(number=parsing.round_number(raw)).first()
-    except parsing.InvalidInput:
+        return rounds.round_numbered(diagnostic, parsing.round_number(raw))
+    except (parsing.InvalidInput, rounds.NoRound):
         return None
 
 

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from diagnostics.models import Participant, Party, Round
+from diagnostics import rounds
+from diagnostics.models import Participant, Party
 from diagnostics.participation import add_named_participant, check_active
 from diagnostics.services import create_thing_that_matters
 
@@ -85,7 +86,7 @@ def start_session(*, diagnostic, user=None, capture_first=False, seats=None):
     live_session = live_session_of(diagnostic)
     if live_session is not None:
         return live_session
-    round = Round.objects.filter(diagnostic=diagnostic, closed_at__isnull=True).first()
+    round = rounds.open_round_of(diagnostic)
     if round is None:
         raise ValidationError("Open a round before starting a workshop: ratings go into it.")
     first = diagnostic.value_codes.order_by("position", "id").first()

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ttm import access, parsing
 from ttm.spreadsheets import csv_writer, megabytes
 
+from .. import rounds
 from ..ratings_io import MAX_FILE_BYTES, RatingsFileError, import_ratings, ratings_rows
 
 
@@ -33,12 +34,8 @@ def ratings_csv(request, slug):
     """Every rating of the closed rounds under respondent codes (never names or e-mails);
     ?round=N for one round."""
     diagnostic = access.diagnostic_to_run(request.user, slug)
-    round = None
     number = parsing.optional_round_number(request.GET.get("round"))
-    if number is not None:
-        round = diagnostic.rounds.filter(number=number).first()
-        if round is None:
-            raise Http404("No such round")
+    round = None if number is None else rounds.round_numbered(diagnostic, number)
     closed = [round] if round else diagnostic.rounds.filter(closed_at__isnull=False)
     if not any(r.closed_at for r in closed):
         message = NOT_WHILE_OPEN.format(k=diagnostic.anonymity_threshold)

@@ -16,6 +16,7 @@ from ttm.access import facilitator_required
 
 from .. import forms, invitations, services
 from ..progress import diagnostic_progress
+from ..rounds import round_numbered
 from ..selectors import visible_diagnostics
 from .hub import back_to, facilitated, hub_page, perform, submitted
 
@@ -116,7 +117,7 @@ def rounds(request, slug):
 @require_POST
 def round_close(request, slug, number):
     diagnostic = facilitated(request, slug)
-    round = get_object_or_404(diagnostic.rounds, number=number)
+    round = round_numbered(diagnostic, number)
     return perform(
         request,
         slug,

@@ -19,7 +19,7 @@ from ttm import parsing
 from ttm.ratelimit import allow, within_limit
 from valuecodes.models import LEVELS
 
-from .. import invitations, participation
+from .. import invitations, participation, rounds
 from ..models import Party, Rating
 
 # Each e-mail of a personal link makes a new one, so a holder of a used invitation link
@@ -62,7 +62,7 @@ def home(request, token):
     if request.method == "POST":
         return redirect("participant:home", token)
     diagnostic = participant.diagnostic
-    round = participation.round_to_show(diagnostic)
+    round = rounds.round_to_show(diagnostic)
     answered, total = participation.participant_progress(participant, round)
     context = {
         "participant": participant,
@@ -140,7 +140,7 @@ def rate(request, token):
     if request.method == "POST":
         return _save_whole_sheet(request, participant)
     diagnostic = participant.diagnostic
-    round = participation.round_to_show(diagnostic)
+    round = rounds.round_to_show(diagnostic)
     sections = participation.rating_sheet(participant, round)
     labels = diagnostic.level_labels
     total = answered = 0

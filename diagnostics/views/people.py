@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from .. import forms, invitations, selectors, services
 from ..links import absolute, invitation_url, open_link_url
 from ..models import Participant
-from ..progress import current_round, participant_progress
+from ..progress import participant_progress
+from ..rounds import round_to_show
 from .hub import back_to, facilitated, hub_page, perform, submitted
 
 # --- parties ---------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def participants(request, slug):
         emailed = sum(1 for p in added if p.email) if form.cleaned_data["send_invitations"] else 0
         messages.success(request, f"Added {len(added)} people; {emailed} invited by e-mail.")
         return back_to(slug, "participants")
-    round = current_round(diagnostic)
+    round = round_to_show(diagnostic)
     people = list(participant_progress(diagnostic=diagnostic, round=round)) if round else []
     revoked = diagnostic.participants.filter(revoked_at__isnull=False).select_related("party")
     value_code_count = diagnostic.value_codes.count()

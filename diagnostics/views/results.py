@@ -1,7 +1,7 @@
 """Results for facilitators and sponsors: the analysis as JSON and CSV (and the dashboard)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -9,19 +9,16 @@ from django.views.decorators.cache import never_cache
 from ttm import access, parsing
 from ttm.spreadsheets import csv_writer
 
-from .. import analysis, targets
+from .. import analysis, rounds, targets
 from .. import dashboard as dashboard_content
-from ..models import AgreedTarget, DiagnosticValueCode, Round
+from ..models import AgreedTarget, DiagnosticValueCode
 from ..results_forms import AgreedTargetForm, DashboardFilterForm
 
 
 def _analysis_for(request, slug):
     diagnostic = access.diagnostic_to_read(request.user, slug)
     round_number = parsing.optional_round_number(request.GET.get("round"))
-    try:
-        return diagnostic, analysis.analyse(diagnostic, round_number)
-    except analysis.NoRound as exc:
-        raise Http404("No such round") from exc
+    return diagnostic, analysis.analyse(diagnostic, round_number)
 
 
 @login_required
@@ -45,37 +42,41 @@ def analysis_csv(request, slug):
     return response
 
 
-def _chosen_round(rounds, number):
-    """(the round chosen (default: the latest), the one before it) among rounds by number."""
-    chosen = next((r for r in rounds if r.number == number), rounds[-1] if rounds else None)
-    earlier = [r for r in rounds if chosen and r.number < chosen.number]
-    return chosen, earlier[-1] if earlier else None
+def _requested_round_number(raw):
+    """The round number asked for, or None when none (or nonsense) was: the dashboard's filters
+    fall back to their defaults, yet a number that names no round is a 404, as in the JSON."""
+    try:
+        return parsing.optional_round_number(raw)
+    except parsing.InvalidInput:
+        return None
 
 
 @login_required
 def dashboard(request, slug):
     """Where the parties disagree and what matters most, for one round."""
     diagnostic = access.diagnostic_to_read(request.user, slug)
-    rounds = list(diagnostic.rounds.order_by("number"))
+    all_rounds = list(diagnostic.rounds.order_by("number"))
     sections = list(
         diagnostic.value_codes.order_by("position", "id").values_list("section", flat=True)
     )
     parties = list(diagnostic.parties.order_by("position", "id"))
     form = DashboardFilterForm(
-        request.GET, rounds=rounds, sections=dict.fromkeys(sections), parties=parties
+        request.GET, rounds=all_rounds, sections=dict.fromkeys(sections), parties=parties
     )
-    round_, previous = _chosen_round(rounds, form.round_number())
+    number = _requested_round_number(request.GET.get("round"))
+    round_ = rounds.chosen_round(diagnostic, number) if number or all_rounds else None
     can_edit = access.runs(request.user, diagnostic)
     context = {
         "diagnostic": diagnostic,
         "form": form,
-        "rounds": rounds,
+        "rounds": all_rounds,
         "round": round_,
         "can_record_targets": can_edit,
         "can_edit": can_edit,
         "tab": "dashboard",
     }
     if round_ is not None:
+        previous = rounds.previous_round(round_)
         context |= dashboard_content.build(diagnostic, round_, previous, parties, form.filters())
     template = "results/dashboard.html"
     if request.htmx and request.htmx.target == "dashboard-results":
@@ -99,7 +100,7 @@ def _agreed_target_context(diagnostic, round_, value_code, form=None):
 def agreed_target(request, slug, number, value_code_id):
     """Facilitators record a Value Code's agreed target (inline with htmx, or as a page)."""
     diagnostic = access.diagnostic_to_run(request.user, slug)
-    round_ = get_object_or_404(Round, diagnostic=diagnostic, number=number)
+    round_ = rounds.round_numbered(diagnostic, number)
     value_code = get_object_or_404(DiagnosticValueCode, diagnostic=diagnostic, pk=value_code_id)
     form = None
     if request.method == "POST" and "delete" in request.POST:

@@ -4,8 +4,9 @@ import math
 import pytest
 from django.utils import timezone
 
-from diagnostics.analysis import NoRound, analyse
+from diagnostics.analysis import analyse
 from diagnostics.models import Rating, Round, ThingThatMatters
+from diagnostics.rounds import NoRound
 
 from ..factories import (
     DiagnosticFactory,

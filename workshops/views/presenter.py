@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from diagnostics import rounds
 from ttm import access, parsing
 
 from .. import live, selectors, services
@@ -129,7 +130,7 @@ def _start_page(request, diagnostic, seats_form, status=200):
     context = {
         "diagnostic": diagnostic,
         "past_sessions": diagnostic.workshop_sessions.filter(ended_at__isnull=False)[:5],
-        "has_open_round": diagnostic.rounds.filter(closed_at__isnull=True).exists(),
+        "has_open_round": rounds.open_round_of(diagnostic) is not None,
         "seats_form": seats_form,
         "tab": "workshop",
         "can_edit": True,

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnostics import analysis
+from diagnostics import analysis, rounds
 from diagnostics.management import diagnostic_by_slug
 from ttm import parsing
 from ttm.spreadsheets import csv_writer
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--round",
             type=parsing.argument_type(parsing.round_number),
             dest="round_number",
-            help="default: the latest",
+            help="default: the open round, else the latest",
         )
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         diagnostic = diagnostic_by_slug(slug)
         try:
             result = analysis.analyse(diagnostic, round_number)
-        except analysis.NoRound as exc:
+        except rounds.NoRound as exc:
             raise CommandError(str(exc)) from exc
         if format == "csv":
             writer = csv_writer(self.stdout, lineterminator="\n")

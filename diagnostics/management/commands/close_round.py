@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnostics import services
+from diagnostics import rounds, services
 from diagnostics.management import diagnostic_by_slug
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, slug, **options):
         diagnostic = diagnostic_by_slug(slug)
-        round_ = diagnostic.rounds.filter(closed_at__isnull=True).first()
+        round_ = rounds.open_round_of(diagnostic)
         if round_ is None:
             raise CommandError(f"{slug} has no open round to close.")
         try:

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from diagnostics import rounds
 from diagnostics.management import diagnostic_by_slug
-from diagnostics.models import Round
 from reports import services
 from reports.models import Report
 from ttm import parsing
@@ -21,19 +21,15 @@ class Command(BaseCommand):
             "--round",
             type=parsing.argument_type(parsing.round_number),
             dest="round_number",
-            help="default: the latest",
+            help="default: the open round, else the latest",
         )
 
     def handle(self, slug, output, round_number, **options):
         diagnostic = diagnostic_by_slug(slug)
-        rounds = Round.objects.filter(diagnostic=diagnostic)
-        round_ = (
-            rounds.filter(number=round_number).first()
-            if round_number
-            else rounds.order_by("-number").first()
-        )
-        if round_ is None:
-            raise CommandError(f"{slug} has no round {round_number or ''}".strip())
+        try:
+            round_ = rounds.chosen_round(diagnostic, round_number)
+        except rounds.NoRound as exc:
+            raise CommandError(str(exc)) from exc
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(f"Cannot write {output}: {target.parent} is not a directory")
