@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from valuecodes.models import LEVELS
+from ttm.levels import LEVELS
 
 from .models import AgreedTarget, Publication, PublishedRating, Rating
 from .publication import publish_due

@@ -13,11 +13,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from valuecodes.models import LEVELS
+from ttm.levels import LEVELS, NO_LEVEL, colours
 
-# Same as --ttm-level-1..5 in static/css/ttm.css (PRODUCT.md: 1 red .. 5 green).
-LEVEL_COLOURS = {1: "#c62828", 2: "#ef8f00", 3: "#f5d90a", 4: "#9ccc3c", 5: "#2e7d32"}
-LEVEL_TEXT_COLOURS = {1: "#ffffff", 2: "#1f1f1f", 3: "#1f1f1f", 4: "#1f1f1f", 5: "#ffffff"}
 INK = "#1f1f1f"
 MUTED = "#5f6368"
 BRAND = "#1d3557"
@@ -33,7 +30,7 @@ def level_of(mean):
 
 
 def level_css_class(mean):
-    """`level-N` for a heatmap cell (see ttm.css), or `level-none` when there is no figure."""
+    """`level-N` for a heatmap cell (see ttm/levels.py), or `level-none` when there is no figure."""
     level = level_of(mean)
     return f"level-{level}" if level else "level-none"
 
@@ -126,7 +123,7 @@ def dumbbell_svg(
     height = plot_bottom + 24  # room for the legend and the agreed level's label
     parts = []
     for level in LEVELS:
-        colour = LEVEL_COLOURS[level]
+        colour = colours(level).fill
         parts.append(
             f'<rect x="{x0 + (level - 1) * step:g}" y="{top}" width="{step:g}" '
             f'height="{rows * row_h}" fill="{colour}" fill-opacity="0.18"/>'
@@ -288,7 +285,7 @@ def section_svg(
     for level in LEVELS:
         parts.append(
             f'<rect x="{x0 + (level - 1) * step:g}" y="{top}" width="{step:g}" '
-            f'height="{height - top}" fill="{LEVEL_COLOURS[level]}" fill-opacity="0.18"/>'
+            f'height="{height - top}" fill="{colours(level).fill}" fill-opacity="0.18"/>'
         )
         texts.append(_text(x(level), top - 7, str(level), anchor="middle", fill=MUTED))
 
@@ -299,10 +296,10 @@ def section_svg(
     dots = 'fill="none" stroke-linecap="round"'
 
     path(paths["rule"], 'fill="none" stroke="#d0d7de" stroke-width="0.75"')
-    path(paths["none"], 'fill="#eeeeee"')
+    path(paths["none"], f'fill="{NO_LEVEL.fill}"')
     path(earlier, f'fill="{MUTED}"')
     for level in LEVELS:
-        path(paths[level], f'fill="{LEVEL_COLOURS[level]}"')
+        path(paths[level], f'fill="{colours(level).fill}"')
     for j, party in enumerate(parties):
         colour = _colour(getattr(party, "colour", None))
         path(lines[j], f'fill="none" stroke="{colour}" stroke-width="2"')
@@ -359,7 +356,7 @@ def _distribution_parts(counts, width, height, threshold, pending=False):
     if counts is None or not sum(counts):
         text = _distribution_words(counts, threshold, pending)
         return [
-            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eeeeee"/>',
+            f'<rect x="0" y="0" width="{width}" height="{height}" fill="{NO_LEVEL.fill}"/>',
             _text(4, height / 2 + 4, text, fill=MUTED, extra=' font-size="11"'),
         ]
     total = sum(counts)
@@ -370,7 +367,7 @@ def _distribution_parts(counts, width, height, threshold, pending=False):
         w = width * count / total
         parts.append(
             f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" '
-            f'fill="{LEVEL_COLOURS[level]}"/>'
+            f'fill="{colours(level).fill}"/>'
         )
         if w >= 7 * len(str(count)) + 4:
             parts.append(
@@ -379,7 +376,7 @@ def _distribution_parts(counts, width, height, threshold, pending=False):
                     height / 2 + 4,
                     str(count),
                     anchor="middle",
-                    fill=LEVEL_TEXT_COLOURS[level],
+                    fill=colours(level).text,
                     extra=' font-size="11"',
                 )  # fmt: skip
             )

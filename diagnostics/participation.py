@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from valuecodes.models import LEVELS
+from ttm.levels import LEVELS
 
 from . import save_sql
 from .models import DiagnosticValueCode, Participant, Party, Rating, random_code

@@ -3,7 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import LEVELS, Library, Section, ValueCode
+from ttm.levels import LEVELS
+
+from .models import Library, Section, ValueCode
 from .services import validate_name
 from .tables import MAX_TABLE_BYTES, SUFFIXES
 

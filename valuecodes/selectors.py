@@ -7,7 +7,9 @@ from operator import or_
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from .models import LEVELS, Library, Section, ValueCode
+from ttm.levels import LEVELS
+
+from .models import Library, Section, ValueCode
 from .services import row_content
 
 SEARCH_FIELDS = (

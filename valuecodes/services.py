@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import LEVELS, Library, Section, ValueCode
+from ttm.levels import LEVELS
+
+from .models import Library, Section, ValueCode
 from .tables import clean_text
 
 # Control characters, and the Unicode line and paragraph separators.

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ttm.levels import LEVELS
 from ttm.spreadsheets import (
     CsvLimits,
     FileRefused,
@@ -23,7 +24,7 @@ from ttm.spreadsheets import (
     restore_cell,
 )
 
-from .models import LEVELS, Section, ValueCode
+from .models import Section, ValueCode
 
 COLUMNS = (
     "Section Name",

@@ -9,7 +9,7 @@ from django.http import Http404
 from diagnostics.analysis import analyse
 from diagnostics.models import AgreedTarget, Party, Rating
 from diagnostics.participation import ParticipantRevoked, check_active
-from valuecodes.models import LEVELS
+from ttm.levels import LEVELS
 
 from .models import (
     CapturedThing,

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ttm import parsing
+from ttm.levels import LEVELS
 from ttm.ratelimit import allow, within_limit
-from valuecodes.models import LEVELS
 
 from .. import invitations, participation, rounds
 from ..models import Party, Rating

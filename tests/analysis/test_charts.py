@@ -5,7 +5,6 @@ from types import SimpleNamespace
 from django.utils.safestring import SafeString
 
 from diagnostics.charts import (
-    LEVEL_COLOURS,
     SECTION_TOP,
     distribution_svg,
     dumbbell_svg,
@@ -14,6 +13,7 @@ from diagnostics.charts import (
     section_group_height,
     section_svg,
 )
+from ttm.levels import colours
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -50,12 +50,6 @@ def parse(svg):
 
 def texts(root):
     return [element.text for element in root.iter(f"{SVG}text")]
-
-
-def test_level_colours_match_the_stylesheet(settings):
-    css = (settings.BASE_DIR / "static" / "css" / "ttm.css").read_text()
-    for level, colour in LEVEL_COLOURS.items():
-        assert f"--ttm-level-{level}: {colour};" in css
 
 
 def test_heatmap_cells_take_the_nearest_level():
@@ -140,7 +134,7 @@ def test_distribution_prints_counts_where_the_segment_is_wide_enough():
     assert "30" in texts(root)
     assert "level 2: 0" in root.get("aria-label")
     fills = [rect.get("fill") for rect in root.iter(f"{SVG}rect")]
-    assert fills == [LEVEL_COLOURS[1], LEVEL_COLOURS[3], LEVEL_COLOURS[4], LEVEL_COLOURS[5]]
+    assert fills == [colours(level).fill for level in (1, 3, 4, 5)]
 
 
 def test_a_suppressed_distribution_says_fewer_than_k():
