@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from ttm.levels import LEVELS
+from ttm import parsing
 
 from . import save_sql
 from .models import DiagnosticValueCode, Participant, Party, Rating, random_code
@@ -166,10 +166,8 @@ def _clean_answers(answers):
     for key in ("current_level", "target_level"):
         if key not in answers:
             continue
-        level = answers[key]
-        if level is not None and (isinstance(level, bool) or level not in LEVELS):
-            raise ValidationError(f'A level is 1 to 5 or "don\'t know", not {level!r}.')
-        fields[key] = level
+        level = answers[key]  # None: "don't know"
+        fields[key] = None if level is None else parsing.checked_level(level)
         fields[ANSWERED_FLAG[key]] = True
     if "comment" in answers:
         # PostgreSQL refuses text holding NUL: drop it rather than fail the save.

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from ttm import parsing
+
 from .dashboard import SORTS, Filters
 
 
@@ -30,11 +32,9 @@ class DashboardFilterForm(forms.Form):
 
 
 class AgreedTargetForm(forms.Form):
-    LEVEL_CHOICES = [(level, str(level)) for level in range(1, 6)]
+    """An agreed target, recorded from the dashboard or in a live workshop."""
 
-    level = forms.TypedChoiceField(
-        label="Agreed target level", coerce=int, choices=LEVEL_CHOICES, widget=forms.RadioSelect
-    )
+    level = parsing.LevelField(label="Agreed target level", widget=forms.RadioSelect)
     trade_off = forms.CharField(
         label="Trade-off or rationale",
         required=False,
@@ -49,6 +49,4 @@ class AgreedTargetForm(forms.Form):
     def __init__(self, *args, level_labels=None, **kwargs):
         super().__init__(*args, **kwargs)
         if level_labels:
-            self.fields["level"].choices = [
-                (level, f"{level} · {label}") for level, label in enumerate(level_labels, 1)
-            ]
+            self.fields["level"].choices = parsing.level_choices(level_labels)

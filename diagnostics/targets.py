@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ttm import parsing
+
 from .models import AgreedTarget
 
 
@@ -18,8 +20,10 @@ def record_agreed_target(
 ) -> AgreedTarget:
     """Record (or replace) the agreed target level for a Value Code in a round."""
     _check_value_code_of_round(round, value_code)
-    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-        raise ValidationError({"level": "The agreed target level must be a whole number 1 to 5."})
+    try:
+        level = parsing.checked_level(level)
+    except parsing.InvalidInput as invalid:
+        raise ValidationError({"level": invalid.messages}) from None
     with transaction.atomic():
         agreed_target, _ = AgreedTarget.objects.update_or_create(
             round=round,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from ttm import parsing
 from ttm.levels import LEVELS
 
 from .models import (
@@ -193,6 +194,8 @@ def import_diagnostic(data):
         raise TransferError(f"Unsupported export version {data.get('version')!r}; expected 1.")
     try:
         return _create(data)
+    except parsing.InvalidInput as invalid:
+        raise TransferError(f"The file is malformed: {' '.join(invalid.messages)}") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise TransferError(
             f"The file is incomplete or malformed: {type(exc).__name__} {exc}"
@@ -261,8 +264,8 @@ def _create(data):
             round=rounds[r["round"]],
             participant=participants[r["participant"]],
             value_code=value_codes[r["value_code"]],
-            current_level=r["current"],
-            target_level=r["target"],
+            current_level=_level(r["current"]),
+            target_level=_level(r["target"]),
             current_answered=r["current_answered"],
             target_answered=r["target_answered"],
             comment=r["comment"],
@@ -284,7 +287,7 @@ def _create(data):
         AgreedTarget.objects.create(
             round=rounds[t["round"]],
             value_code=value_codes[t["value_code"]],
-            level=t["level"],
+            level=parsing.checked_level(t["level"]),
             trade_off=t["trade_off"],
             owner=t["owner"],
             due_date=parse_date(t["due_date"]) if t["due_date"] else None,
@@ -308,14 +311,19 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
             party=parties[r["party"]],
             participant=participants[r["participant"]] if r["participant"] is not None else None,
             value_code=value_codes[r["value_code"]],
-            current_level=r["current"],
-            target_level=r["target"],
+            current_level=_level(r["current"]),
+            target_level=_level(r["target"]),
             current_answered=r["current_answered"],
             target_answered=r["target_answered"],
             comment=r["comment"],
         )
         for r in data.get("published_ratings", [])
     )
+
+
+def _level(value):
+    """A level from the file; None is "don't know" (or no answer)."""
+    return None if value is None else parsing.checked_level(value)
 
 
 def _joined_through(participant):

@@ -51,6 +51,28 @@ def level(raw):
     raise InvalidInput(f"A level is 1 to 5, not {shown(raw)}.")
 
 
+def checked_level(value):
+    """A level that code hands on (a service's argument, a number in a JSON file): an int 1..5,
+    never text or a bool, which are for `level` to read first."""
+    if type(value) is not int or value not in LEVELS:
+        raise InvalidInput(f"A level is 1 to 5, not {shown(value)}.")
+    return value
+
+
+def level_choices(labels=None):
+    """(value, text) of levels 1..5 for a form: "3" or, given the five labels, "3 · Strong"."""
+    if labels:
+        return [(str(n), f"{n} · {label}") for n, label in zip(LEVELS, labels, strict=True)]
+    return [(str(n), str(n)) for n in LEVELS]
+
+
+class LevelField(forms.TypedChoiceField):
+    """A level 1..5 chosen in a form, parsed by `level`; `labels` words the choices."""
+
+    def __init__(self, *, labels=None, **kwargs):
+        super().__init__(choices=level_choices(labels), coerce=level, **kwargs)
+
+
 def round_number(raw):
     """A round number: 1, 2, ..."""
     return whole_number(raw, minimum=1, maximum=MAX_ROUND, what="A round number")

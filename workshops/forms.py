@@ -1,10 +1,9 @@
 from django import forms
 
 from ttm import parsing
-from ttm.levels import LEVELS
 
 DONT_KNOW = "dk"
-LEVEL_CHOICES = [(str(level), str(level)) for level in LEVELS] + [(DONT_KNOW, "Don't know")]
+LEVEL_CHOICES = [*parsing.level_choices(), (DONT_KNOW, "Don't know")]
 
 
 class JoinCodeForm(forms.Form):
@@ -79,21 +78,6 @@ class CaptureForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class AgreedTargetForm(forms.Form):
-    level = forms.TypedChoiceField(
-        choices=[(level, str(level)) for level in LEVELS], coerce=int, label="Agreed level"
-    )
-    trade_off = forms.CharField(
-        label="Trade-off or rationale",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    owner = forms.CharField(label="Owner", required=False, max_length=120)
-    due_date = forms.DateField(
-        label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

@@ -3,6 +3,7 @@
 from django import template
 
 from diagnostics import charts
+from ttm import parsing
 
 register = template.Library()
 
@@ -34,8 +35,8 @@ def change_class(delta):
 def level_label(diagnostic, level):
     """The diagnostic's label for a level 1..5 ('Strong')."""
     try:
-        return diagnostic.level_labels[int(level) - 1]
-    except (TypeError, ValueError, IndexError):
+        return diagnostic.level_labels[parsing.checked_level(level) - 1]
+    except parsing.InvalidInput:
         return ""
 
 

@@ -3,6 +3,7 @@
 import argparse
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from ttm import parsing
 
@@ -57,3 +58,23 @@ def test_a_command_argument_reports_the_parser_message():
     assert parser.parse_args(["--round", "3"]).round == 3
     with pytest.raises(argparse.ArgumentTypeError, match="A round number"):
         parsing.argument_type(parsing.round_number)("²")
+
+
+@pytest.mark.parametrize("value", [1, 3, 5])
+def test_a_checked_level_is_an_int_one_to_five(value):
+    assert parsing.checked_level(value) == value
+
+
+@pytest.mark.parametrize("value", [0, 6, -1, "3", 2.5, 3.0, True, None])
+def test_a_checked_level_refuses_text_bools_and_other_numbers(value):
+    with pytest.raises(parsing.InvalidInput, match="A level is 1 to 5"):
+        parsing.checked_level(value)
+
+
+def test_a_level_field_reads_levels_through_the_parser_and_words_them_with_labels():
+    field = parsing.LevelField(labels=["a", "b", "c", "d", "e"])
+    assert field.clean("4") == 4
+    assert field.choices[2] == ("3", "3 · c")
+    for raw in ["6", "٣", " 3", "3.0"]:
+        with pytest.raises(ValidationError):
+            field.clean(raw)

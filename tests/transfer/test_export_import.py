@@ -124,3 +124,18 @@ def test_a_file_from_before_invitations_makes_its_links_invitations(rich_diagnos
         assert person.invitation_token == old_tokens[person.label]
         assert person.token != old_tokens[person.label]
         assert person.invitation_used == (person.label in raters)
+
+
+@pytest.mark.parametrize("level", [7, "3", True])
+def test_a_level_outside_1_to_5_in_a_file_is_named_and_imports_nothing(
+    rich_diagnostic, tmp_path, level
+):
+    path = tmp_path / "sample.json"
+    call_command("export_diagnostic", "sample", "--output", str(path), stdout=io.StringIO())
+    data = json.loads(path.read_text())
+    Diagnostic.objects.all().delete()
+    data["ratings"][0]["current"] = level
+    path.write_text(json.dumps(data))
+    with pytest.raises(CommandError, match="A level is 1 to 5"):
+        call_command("import_diagnostic", str(path))
+    assert not Diagnostic.objects.exists()

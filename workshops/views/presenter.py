@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from diagnostics import rounds
+from diagnostics.results_forms import AgreedTargetForm
 from ttm import access, parsing
 
 from .. import live, selectors, services
-from ..forms import AgreedTargetForm, KeepForm, SeatsForm
+from ..forms import KeepForm, SeatsForm
 from ..models import CapturedThing, WorkshopAttendee, WorkshopSession
 from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
@@ -92,7 +93,7 @@ def presenter(request, slug):
             "pk", "identifier", "section"
         ),
         "agreed_target": target,
-        "target_form": AgreedTargetForm(initial=initial),
+        "target_form": AgreedTargetForm(initial=initial, level_labels=diagnostic.level_labels),
     }
     return render(request, "workshops/presenter.html", context)
 
