@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ttm import access, parsing
+from ttm.ordering import move, next_position
 
 from .models import (
     Diagnostic,
@@ -216,7 +217,7 @@ def add_value_codes(*, diagnostic, value_codes, weights=None):
     weights = weights or {}
     existing = dict(diagnostic.value_codes.values_list("identifier", "source_id"))
     copies, clashes = [], []
-    next_position = (diagnostic.value_codes.aggregate(m=Max("position"))["m"] or 0) + 1
+    first_position = next_position(diagnostic.value_codes)
     for library_code in value_codes:
         if library_code.identifier in existing:
             if existing[library_code.identifier] != library_code.pk:
@@ -232,7 +233,7 @@ def add_value_codes(*, diagnostic, value_codes, weights=None):
                 section=library_code.section.name,
                 weight=weight,
                 source=library_code,
-                position=next_position + len(copies),
+                position=first_position + len(copies),
                 **{field: getattr(library_code, field) for field in CONTENT_FIELDS},
             )
         )
@@ -284,13 +285,7 @@ def move_value_code(*, value_code, offset):
         .filter(diagnostic_id=value_code.diagnostic_id)
         .order_by("position", "id")
     )
-    index = next(i for i, code in enumerate(codes) if code.pk == value_code.pk)
-    target = max(0, min(len(codes) - 1, index + offset))
-    codes.insert(target, codes.pop(index))
-    for position, code in enumerate(codes, start=1):
-        code.position = position
-    DiagnosticValueCode.objects.bulk_update(codes, ["position"])
-    return codes[target]
+    return move(codes, value_code.pk, offset)
 
 
 @transaction.atomic
@@ -376,7 +371,7 @@ def add_party(*, diagnostic, name, colour=""):
     count = diagnostic.parties.count()
     colour = colour or PARTY_COLOURS[count % len(PARTY_COLOURS)]
     name = _check_party(diagnostic=diagnostic, name=name, colour=colour)
-    position = (diagnostic.parties.aggregate(m=Max("position"))["m"] or 0) + 1
+    position = next_position(diagnostic.parties)
     return Party.objects.create(diagnostic=diagnostic, name=name, colour=colour, position=position)
 
 
@@ -472,7 +467,7 @@ def create_thing_that_matters(
         parties=parties,
         value_codes=value_codes,
     )
-    position = (diagnostic.things_that_matter.aggregate(m=Max("position"))["m"] or 0) + 1
+    position = next_position(diagnostic.things_that_matter)
     thing = ThingThatMatters.objects.create(
         diagnostic=diagnostic,
         title=title,

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from ttm.levels import LEVELS
+from ttm.ordering import move, next_position
 
 from .models import Library, Section, ValueCode
 from .tables import clean_text
@@ -152,9 +152,8 @@ def _check_section_name(library, name, *, exclude_pk=None):
 def create_section(*, library, name):
     """A new section at the end of the library."""
     name = _check_section_name(library, name)
-    last = library.sections.aggregate(last=Max("position"))["last"]
     section = Section.objects.create(
-        library=library, name=name, position=0 if last is None else last + 1
+        library=library, name=name, position=next_position(library.sections)
     )
     _touch(library)
     return section
@@ -172,7 +171,7 @@ def rename_section(*, section, name):
 def move_section(*, section, offset):
     """Move a section up (offset -1) or down (+1) among its library's sections."""
     siblings = list(section.library.sections.select_for_update().order_by("position", "id"))
-    _move(siblings, section.pk, offset)
+    move(siblings, section.pk, offset)
     _touch(section.library)
 
 
@@ -182,20 +181,6 @@ def delete_section(*, section):
     section.value_codes.all().delete()
     section.delete()
     _touch(section.library)
-
-
-def _move(items, pk, offset):
-    """Renumber `items` 0..n-1 with the one whose pk is `pk` moved by `offset` places."""
-    index = next(i for i, item in enumerate(items) if item.pk == pk)
-    target = min(max(index + offset, 0), len(items) - 1)
-    items.insert(target, items.pop(index))
-    changed = []
-    for position, item in enumerate(items):
-        if item.position != position:
-            item.position = position
-            changed.append(item)
-    if changed:
-        type(items[0]).objects.bulk_update(changed, ["position"])
 
 
 # Value Codes -----------------------------------------------------------------------------
@@ -231,11 +216,6 @@ def _check_identifier(library, identifier, *, exclude_pk=None):
         )
 
 
-def _next_position(section):
-    last = section.value_codes.aggregate(last=Max("position"))["last"]
-    return 0 if last is None else last + 1
-
-
 def _save_unique(value_code):
     try:
         with transaction.atomic():
@@ -253,7 +233,10 @@ def create_value_code(*, section, identifier, description, statements, help_text
     content = _content(identifier, description, help_text, statements)
     _check_identifier(section.library, content["identifier"])
     value_code = ValueCode(
-        library=section.library, section=section, position=_next_position(section), **content
+        library=section.library,
+        section=section,
+        position=next_position(section.value_codes),
+        **content,
     )
     _save_unique(value_code)
     _touch(section.library)
@@ -268,7 +251,7 @@ def update_value_code(*, value_code, section, identifier, description, statement
     content = _content(identifier, description, help_text, statements)
     _check_identifier(value_code.library, content["identifier"], exclude_pk=value_code.pk)
     if section.pk != value_code.section_id:
-        value_code.position = _next_position(section)
+        value_code.position = next_position(section.value_codes)
         value_code.section = section
     for field, value in content.items():
         setattr(value_code, field, value)
@@ -285,7 +268,7 @@ def move_value_code(*, value_code, offset):
         .filter(section_id=value_code.section_id)
         .order_by("position", "id")
     )
-    _move(siblings, value_code.pk, offset)
+    move(siblings, value_code.pk, offset)
     _touch(value_code.library)
 
 

@@ -1,0 +1,30 @@
+"""Order by a `position` column: moving one item up or down, and where a new item goes.
+
+Library sections and Value Codes and a diagnostic's Value Codes are all ordered this way;
+this is the one implementation they share.
+"""
+
+from django.db.models import Max
+
+
+def move(items, pk, offset):
+    """Renumber `items` (rows of one model, locked and in their current order) 0..n-1 with
+    the one whose pk is `pk` moved by `offset` places, clamped at either end; returns it.
+    Only rows whose position changes are written."""
+    index = next(i for i, item in enumerate(items) if item.pk == pk)
+    target = min(max(index + offset, 0), len(items) - 1)
+    items.insert(target, items.pop(index))
+    changed = []
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    if changed:
+        type(items[0]).objects.bulk_update(changed, ["position"])
+    return items[target]
+
+
+def next_position(queryset):
+    """The position after the last of `queryset`: 0 for the first item."""
+    last = queryset.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
