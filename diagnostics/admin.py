@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from valuecodes.models import LABEL_FIELDS
+
 from . import services
 from .models import (
     AgreedTarget,
@@ -51,7 +53,7 @@ class DiagnosticAdminForm(forms.ModelForm):
             "purpose",
             "anonymity_threshold",
             "share_individual_reports",
-            *(f"label_{level}" for level in range(1, 6)),
+            *LABEL_FIELDS,
             "created_by",
         ]
 

@@ -4,11 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ttm import parsing
-from valuecodes.models import Library, ValueCode
+from valuecodes.models import CONTENT_FIELDS, TEXT_FIELDS, Library, ValueCode
 
 from . import participant_lists
 from .models import DiagnosticMember, DiagnosticValueCode, ThingThatMatters
-from .services import CONTENT_FIELDS, MAX_ANONYMITY_THRESHOLD, PARTY_COLOURS, PartySpec
+from .services import MAX_ANONYMITY_THRESHOLD, PARTY_COLOURS, PartySpec
 
 PARTY_ROWS = 6
 
@@ -145,10 +145,7 @@ class ValueCodeForm(forms.ModelForm):
     class Meta:
         model = DiagnosticValueCode
         fields = ["section", *CONTENT_FIELDS, "weight"]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 2})
-            for name in ["description", "help_text", *[f"statement_{n}" for n in range(1, 6)]]
-        }
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in TEXT_FIELDS}
         help_texts = {"weight": "Priority = overall gap × weight (default 1)."}
 
     def validate_constraints(self, exclude=None):

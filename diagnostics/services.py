@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from ttm import access, parsing
 from ttm.ordering import move, next_position
+from valuecodes.models import CONTENT_FIELDS, label_fields
 
 from .models import (
     Diagnostic,
@@ -34,16 +35,6 @@ HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_SLUGS = {"new"}
 # A K above any party's size only hides every figure; the bound keeps it inside its column.
 MAX_ANONYMITY_THRESHOLD = 1000
-CONTENT_FIELDS = [
-    "identifier",
-    "description",
-    "help_text",
-    "statement_1",
-    "statement_2",
-    "statement_3",
-    "statement_4",
-    "statement_5",
-]
 
 
 @dataclass(frozen=True)
@@ -151,7 +142,7 @@ def create_diagnostic(
     labels = {}
     if value_codes:
         library = value_codes[0].library
-        labels = {f"label_{level}": getattr(library, f"label_{level}") for level in range(1, 6)}
+        labels = label_fields(library.level_labels)
     diagnostic = Diagnostic.objects.create(
         name=name[:160],
         slug=unique_slug(name),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ttm import parsing
-from ttm.levels import LEVELS
+from valuecodes.models import label_fields, statement_fields
 
 from .models import (
     AgreedTarget,
@@ -206,7 +206,7 @@ def _create(data):
     source = data["diagnostic"]
     if Diagnostic.objects.filter(slug=source["slug"]).exists():
         raise TransferError(f"A diagnostic with slug {source['slug']!r} already exists here.")
-    labels = dict(zip((f"label_{level}" for level in LEVELS), source["level_labels"], strict=True))
+    labels = label_fields(source["level_labels"])
     diagnostic = Diagnostic.objects.create(
         name=source["name"],
         slug=source["slug"],
@@ -223,7 +223,7 @@ def _create(data):
     parties = {p["name"]: Party.objects.create(diagnostic=diagnostic, **p) for p in data["parties"]}
     value_codes = {}
     for vc in data["value_codes"]:
-        statements = dict(zip((f"statement_{n}" for n in LEVELS), vc["statements"], strict=True))
+        statements = statement_fields(vc["statements"])
         value_codes[vc["identifier"]] = DiagnosticValueCode.objects.create(
             diagnostic=diagnostic,
             identifier=vc["identifier"],

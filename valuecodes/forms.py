@@ -5,12 +5,17 @@ from django.core.exceptions import ValidationError
 
 from ttm.levels import LEVELS
 
-from .models import Library, Section, ValueCode
+from .models import (
+    CONTENT_FIELDS,
+    LABEL_FIELDS,
+    STATEMENT_FIELDS,
+    TEXT_FIELDS,
+    Library,
+    Section,
+    ValueCode,
+)
 from .services import validate_name
 from .tables import MAX_TABLE_BYTES, SUFFIXES
-
-LABEL_FIELDS = [f"label_{level}" for level in LEVELS]
-STATEMENT_FIELDS = [f"statement_{level}" for level in LEVELS]
 
 
 class LibraryForm(forms.ModelForm):
@@ -67,12 +72,8 @@ class ValueCodeForm(forms.ModelForm):
 
     class Meta:
         model = ValueCode
-        fields = ["section", "identifier", "description", *STATEMENT_FIELDS, "help_text"]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 2}),
-            "help_text": forms.Textarea(attrs={"rows": 2}),
-            **{name: forms.Textarea(attrs={"rows": 2}) for name in STATEMENT_FIELDS},
-        }
+        fields = ["section", *CONTENT_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in TEXT_FIELDS}
         help_texts = {
             "identifier": "A short name, unique within this library, e.g. “Reliability”.",
             "description": "“The extent to which …”",
@@ -84,8 +85,8 @@ class ValueCodeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = library.sections.order_by("position", "id")
         self.fields["section"].empty_label = None
-        for level, label in zip(LEVELS, library.level_labels, strict=True):
-            self.fields[f"statement_{level}"].label = f"Level {level} · {label}"
+        for level, field, label in zip(LEVELS, STATEMENT_FIELDS, library.level_labels, strict=True):
+            self.fields[field].label = f"Level {level} · {label}"
 
     def clean_identifier(self):
         identifier = self.cleaned_data["identifier"].strip()

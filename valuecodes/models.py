@@ -5,6 +5,12 @@ from django.urls import reverse
 
 from ttm.levels import LEVELS
 
+LABEL_FIELDS = tuple(f"label_{level}" for level in LEVELS)
+STATEMENT_FIELDS = tuple(f"statement_{level}" for level in LEVELS)
+# What a Value Code says beside its identifier, in the order of the Value Code table's columns.
+# Libraries, diagnostics' copies, tables, diagnostic files and forms all carry exactly these.
+TEXT_FIELDS = ("description", *STATEMENT_FIELDS, "help_text")
+CONTENT_FIELDS = ("identifier", *TEXT_FIELDS)
 DEFAULT_LEVEL_LABELS = (
     "Barely acceptable",
     "Emerging",
@@ -12,6 +18,16 @@ DEFAULT_LEVEL_LABELS = (
     "Strong",
     "What good looks like",
 )
+
+
+def label_fields(labels):
+    """{"label_1": ..., "label_5": ...} from five level labels in level order."""
+    return dict(zip(LABEL_FIELDS, labels, strict=True))
+
+
+def statement_fields(statements):
+    """{"statement_1": ..., "statement_5": ...} from five statements in level order."""
+    return dict(zip(STATEMENT_FIELDS, statements, strict=True))
 
 
 def _not_blank(field):
@@ -42,7 +58,7 @@ class LevelLabels(models.Model):
 
     @property
     def level_labels(self):
-        return [self.label_1, self.label_2, self.label_3, self.label_4, self.label_5]
+        return [getattr(self, field) for field in LABEL_FIELDS]
 
 
 class ValueCodeContent(models.Model):
@@ -82,7 +98,7 @@ class ValueCodeContent(models.Model):
 
     @property
     def statements(self):
-        return [getattr(self, f"statement_{level}") for level in LEVELS]
+        return [getattr(self, field) for field in STATEMENT_FIELDS]
 
 
 class Library(LevelLabels):

@@ -7,24 +7,17 @@ from operator import or_
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from ttm.levels import LEVELS
-
-from .models import Library, Section, ValueCode
+from .models import CONTENT_FIELDS, Library, Section, ValueCode
 from .services import row_content
+from .tables import COLUMNS, TABLE_FIELDS
 
-SEARCH_FIELDS = (
-    "identifier",
-    "description",
-    "help_text",
-    "section__name",
-    *(f"statement_{level}" for level in LEVELS),
-)
+SEARCH_FIELDS = (*CONTENT_FIELDS, "section__name")
 SEARCH_LIMIT = 100
-COMPARED_FIELDS = (
-    ("section", "Section Name"),
-    ("description", "Description"),
-    *((f"statement_{level}", f"Evaluation Statement {level}") for level in LEVELS),
-    ("help_text", "Help Text"),
+# An import matches Value Codes by identifier, and compares every other column of the table.
+COMPARED_FIELDS = tuple(
+    (field, column)
+    for field, column in zip(TABLE_FIELDS, COLUMNS, strict=True)
+    if field != "identifier"
 )
 
 

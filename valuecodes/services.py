@@ -15,16 +15,19 @@ from django.utils import timezone
 from ttm.levels import LEVELS
 from ttm.ordering import move, next_position
 
-from .models import Library, Section, ValueCode
+from .models import (
+    CONTENT_FIELDS,
+    TEXT_FIELDS,
+    Library,
+    Section,
+    ValueCode,
+    label_fields,
+    statement_fields,
+)
 from .tables import clean_text
 
 # Control characters, and the Unicode line and paragraph separators.
 ONE_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-CONTENT_FIELDS = (
-    "description",
-    "help_text",
-    *(f"statement_{level}" for level in LEVELS),
-)
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ def _set_level_labels(library, level_labels):
     labels = [clean_text(label) for label in level_labels]
     if len(labels) != len(LEVELS) or not all(labels):
         raise ValidationError("Each of the five levels needs a label.")
-    for level, label in zip(LEVELS, labels, strict=True):
-        setattr(library, f"label_{level}", label)
+    for field, label in label_fields(labels).items():
+        setattr(library, field, label)
 
 
 @transaction.atomic
@@ -113,7 +116,6 @@ def duplicate_library(*, library, name, created_by=None):
             ValueCode(
                 library=copy,
                 section=new_sections[old_names[vc.section_id]],
-                identifier=vc.identifier,
                 position=vc.position,
                 **{field: getattr(vc, field) for field in CONTENT_FIELDS},
             )
@@ -196,16 +198,16 @@ def _content(identifier, description, help_text, statements):
         errors["description"] = "Describe the Value Code: “The extent to which …”."
     if len(statements) != len(LEVELS):
         raise ValidationError("A Value Code has exactly five evaluation statements.")
-    for level, statement in zip(LEVELS, statements, strict=True):
+    for level, (field, statement) in enumerate(statement_fields(statements).items(), start=1):
         if not statement:
-            errors[f"statement_{level}"] = f"Write the level {level} statement."
+            errors[field] = f"Write the level {level} statement."
     if errors:
         raise ValidationError(errors)
     return {
         "identifier": identifier,
         "description": clean_text(description),
         "help_text": clean_text(help_text),
-        **{f"statement_{level}": s for level, s in zip(LEVELS, statements, strict=True)},
+        **statement_fields(statements),
     }
 
 
@@ -286,7 +288,7 @@ def row_content(row):
     return {
         "description": row.description,
         "help_text": row.help_text,
-        **{f"statement_{level}": s for level, s in zip(LEVELS, row.statements, strict=True)},
+        **statement_fields(row.statements),
     }
 
 
@@ -347,7 +349,7 @@ def import_value_code_table(*, library, rows):
 
     ValueCode.objects.bulk_create(to_create, batch_size=500)
     ValueCode.objects.bulk_update(
-        to_update, ["section", "position", "updated_at", *CONTENT_FIELDS], batch_size=500
+        to_update, ["section", "position", "updated_at", *TEXT_FIELDS], batch_size=500
     )
     _touch(library)
     return ImportResult(

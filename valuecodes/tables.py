@@ -13,7 +13,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ttm.levels import LEVELS
 from ttm.spreadsheets import (
     CsvLimits,
     FileRefused,
@@ -24,7 +23,7 @@ from ttm.spreadsheets import (
     restore_cell,
 )
 
-from .models import Section, ValueCode
+from .models import CONTENT_FIELDS, Section, ValueCode
 
 COLUMNS = (
     "Section Name",
@@ -37,6 +36,8 @@ COLUMNS = (
     "Evaluation Statement 5",
     "Help Text",
 )
+# The model field behind each column.
+TABLE_FIELDS = ("section", *CONTENT_FIELDS)
 REQUIRED_COLUMNS = COLUMNS[:8]
 SUFFIXES = (".csv", ".xlsx")
 MAX_TABLE_BYTES = 10 * 1024 * 1024
@@ -301,10 +302,7 @@ def value_code_cells(value_codes):
     for value_code in value_codes:
         yield [
             value_code.section.name,
-            value_code.identifier,
-            value_code.description,
-            *(getattr(value_code, f"statement_{level}") for level in LEVELS),
-            value_code.help_text,
+            *(getattr(value_code, field) for field in CONTENT_FIELDS),
         ]
 
 
