@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ttm import access, parsing
-from ttm.ordering import move, next_position
+from ttm.ordering import move_within, next_position
 from valuecodes.models import CONTENT_FIELDS, label_fields
 
 from .models import (
@@ -271,12 +271,8 @@ def update_value_code(*, value_code, weight=None, section=None, **content):
 @transaction.atomic
 def move_value_code(*, value_code, offset):
     """Move a Value Code up (offset -1) or down (+1) in the diagnostic's order."""
-    codes = list(
-        DiagnosticValueCode.objects.select_for_update()
-        .filter(diagnostic_id=value_code.diagnostic_id)
-        .order_by("position", "id")
-    )
-    return move(codes, value_code.pk, offset)
+    siblings = DiagnosticValueCode.objects.filter(diagnostic_id=value_code.diagnostic_id)
+    return move_within(siblings, value_code, offset)
 
 
 @transaction.atomic

@@ -24,6 +24,18 @@ def move(items, pk, offset):
     return items[target]
 
 
+def move_within(siblings, item, offset):
+    """Move `item` by `offset` places among `siblings` (a queryset holding it), locking them
+    for the transaction the caller is in; returns the item."""
+    items = list(siblings.select_for_update().order_by("position", "id"))
+    return move(items, item.pk, offset)
+
+
+def offset(post):
+    """-1 for an "up" button, else +1: the direction field of every move form."""
+    return -1 if post.get("direction") == "up" else 1
+
+
 def next_position(queryset):
     """The position after the last of `queryset`: 0 for the first item."""
     last = queryset.aggregate(last=Max("position"))["last"]

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ttm.levels import LEVELS
-from ttm.ordering import move, next_position
+from ttm.ordering import move_within, next_position
 
 from .models import (
     CONTENT_FIELDS,
@@ -172,8 +172,7 @@ def rename_section(*, section, name):
 @transaction.atomic
 def move_section(*, section, offset):
     """Move a section up (offset -1) or down (+1) among its library's sections."""
-    siblings = list(section.library.sections.select_for_update().order_by("position", "id"))
-    move(siblings, section.pk, offset)
+    move_within(section.library.sections, section, offset)
     _touch(section.library)
 
 
@@ -265,12 +264,7 @@ def update_value_code(*, value_code, section, identifier, description, statement
 @transaction.atomic
 def move_value_code(*, value_code, offset):
     """Move a Value Code up (-1) or down (+1) within its section."""
-    siblings = list(
-        ValueCode.objects.select_for_update()
-        .filter(section_id=value_code.section_id)
-        .order_by("position", "id")
-    )
-    move(siblings, value_code.pk, offset)
+    move_within(ValueCode.objects.filter(section_id=value_code.section_id), value_code, offset)
     _touch(value_code.library)
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ttm import access
+from ttm import access, ordering
 from ttm.access import facilitator_required
 
 from . import selectors, services
@@ -45,10 +45,6 @@ def _library_to_edit(request, pk):
     library = selectors.get_library(pk)
     access.check_may_edit_library(request.user, library)
     return library
-
-
-def _offset(request):
-    return -1 if request.POST.get("direction") == "up" else 1
 
 
 # Libraries -------------------------------------------------------------------------------
@@ -235,7 +231,7 @@ def section_form(request, pk, section_pk=None):
 def section_move(request, pk, section_pk):
     library = _library_to_edit(request, pk)
     section = selectors.get_section(library, section_pk)
-    services.move_section(section=section, offset=_offset(request))
+    services.move_section(section=section, offset=ordering.offset(request.POST))
     return redirect(_detail_url(library, f"section-{section.pk}"))
 
 
@@ -311,7 +307,7 @@ def value_code_form(request, pk, value_code_pk=None):
 def value_code_move(request, pk, value_code_pk):
     library = _library_to_edit(request, pk)
     value_code = selectors.get_value_code(library, value_code_pk)
-    services.move_value_code(value_code=value_code, offset=_offset(request))
+    services.move_value_code(value_code=value_code, offset=ordering.offset(request.POST))
     return redirect(_detail_url(library, f"vc-{value_code.pk}"))
 
 

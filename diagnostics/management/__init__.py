@@ -2,6 +2,7 @@
 
 from django.core.management.base import CommandError
 
+from diagnostics import rounds
 from diagnostics.models import Diagnostic
 
 
@@ -11,3 +12,12 @@ def diagnostic_by_slug(slug):
     if diagnostic is None:
         raise CommandError(f"No diagnostic with slug {slug!r}")
     return diagnostic
+
+
+def round_for_command(diagnostic, number=None):
+    """The round `--round` names (default: the round to show), or a CommandError naming the
+    missing round."""
+    try:
+        return rounds.chosen_round(diagnostic, number)
+    except rounds.NoRound as exc:
+        raise CommandError(str(exc)) from None

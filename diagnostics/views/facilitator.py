@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ttm import access
+from ttm import access, ordering
 from ttm.access import facilitator_required
 
 from .. import forms, invitations, services
@@ -235,7 +235,7 @@ def value_code_edit(request, slug, code_id):
 def value_code_move(request, slug, code_id):
     diagnostic = facilitated(request, slug)
     code = get_object_or_404(diagnostic.value_codes, pk=code_id)
-    services.move_value_code(value_code=code, offset=-1 if request.POST.get("up") else 1)
+    services.move_value_code(value_code=code, offset=ordering.offset(request.POST))
     return redirect(reverse("diagnostics:value_codes", args=[slug]) + f"#vc-{code.pk}")
 
 

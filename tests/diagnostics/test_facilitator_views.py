@@ -187,7 +187,7 @@ def test_a_thing_that_matters_is_recorded_from_the_page(facilitator_client, diag
 
 def test_value_code_edit_and_move_from_the_page(facilitator_client, diagnostic):
     first, second = diagnostic.value_codes.all()[:2]
-    facilitator_client.post(url("value_code_move", diagnostic, second.pk), {"up": "1"})
+    facilitator_client.post(url("value_code_move", diagnostic, second.pk), {"direction": "up"})
     assert diagnostic.value_codes.first() == second
     data = {f: getattr(first, f) for f in ["section", "identifier", "description", "help_text"]}
     data.update({f"statement_{n}": f"Level {n} words" for n in range(1, 6)}, weight="2")

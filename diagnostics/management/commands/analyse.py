@@ -1,9 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from diagnostics import analysis, rounds
-from diagnostics.management import diagnostic_by_slug
+from diagnostics import analysis
+from diagnostics.management import diagnostic_by_slug, round_for_command
 from ttm import parsing
 from ttm.spreadsheets import csv_writer
 
@@ -23,10 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, slug, round_number, format, **options):
         diagnostic = diagnostic_by_slug(slug)
-        try:
-            result = analysis.analyse(diagnostic, round_number)
-        except rounds.NoRound as exc:
-            raise CommandError(str(exc)) from exc
+        round_ = round_for_command(diagnostic, round_number)
+        result = analysis.analyse(diagnostic, round_.number)
         if format == "csv":
             writer = csv_writer(self.stdout, lineterminator="\n")
             writer.writerow(analysis.CSV_COLUMNS)

@@ -4,8 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnostics import rounds
-from diagnostics.management import diagnostic_by_slug
+from diagnostics.management import diagnostic_by_slug, round_for_command
 from reports import services
 from reports.models import Report
 from ttm import parsing
@@ -26,10 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, slug, output, round_number, **options):
         diagnostic = diagnostic_by_slug(slug)
-        try:
-            round_ = rounds.chosen_round(diagnostic, round_number)
-        except rounds.NoRound as exc:
-            raise CommandError(str(exc)) from exc
+        round_ = round_for_command(diagnostic, round_number)
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(f"Cannot write {output}: {target.parent} is not a directory")
