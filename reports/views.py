@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnostics import rounds
+from diagnostics import selectors as diagnostic_selectors
 from ttm import access, parsing
 
 from . import selectors, services
@@ -18,7 +19,7 @@ from .models import Report
 
 
 def _diagnostic(request, slug):
-    return access.diagnostic_to_read(request.user, slug)
+    return diagnostic_selectors.diagnostic_to_read(request.user, slug)
 
 
 @login_required

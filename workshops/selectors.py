@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
-from diagnostics.analysis import analyse
 from diagnostics.models import AgreedTarget, Party, Rating
-from diagnostics.participation import ParticipantRevoked, check_active
+from participation.services import ParticipantRevoked, check_active
+from results.analysis import analyse
 from ttm.levels import LEVELS
 
 from .models import (

@@ -4,9 +4,9 @@ import math
 import pytest
 from django.utils import timezone
 
-from diagnostics.analysis import analyse
 from diagnostics.models import Rating, Round, ThingThatMatters
 from diagnostics.rounds import NoRound
+from results.analysis import analyse
 
 from ..factories import (
     DiagnosticFactory,

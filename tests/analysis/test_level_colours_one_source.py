@@ -9,10 +9,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from diagnostics.charts import distribution_svg
 from diagnostics.models import Round
 from reports import business_case
 from reports.pdf import STATIC_BASE_URL, StaticOnlyFetcher
+from results.charts import distribution_svg
 from ttm import levels
 
 from ..factories import MemberFactory

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics import rounds
-from diagnostics.analysis import analyse
-from diagnostics.progress import diagnostic_progress
+from participation.progress import diagnostic_progress
+from results.analysis import analyse
 
 from ..factories import DiagnosticFactory, MemberFactory, RoundFactory
 

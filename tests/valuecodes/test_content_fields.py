@@ -4,7 +4,7 @@ a Value Code carries all of it: the diagnostic's copy, the table and the edit fo
 import pytest
 
 from diagnostics import services as diagnostic_services
-from diagnostics.forms import ValueCodeForm as DiagnosticValueCodeForm
+from hub.forms import ValueCodeForm as DiagnosticValueCodeForm
 from valuecodes import tables
 from valuecodes.forms import ValueCodeForm as LibraryValueCodeForm
 from valuecodes.models import CONTENT_FIELDS

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from diagnostics import rounds
-from diagnostics.results_forms import AgreedTargetForm
-from ttm import access, parsing
+from diagnostics import selectors as diagnostic_selectors
+from results.forms import AgreedTargetForm
+from ttm import parsing
 
 from .. import live, selectors, services
 from ..forms import KeepForm, SeatsForm
@@ -25,7 +26,7 @@ from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
 
 def _diagnostic(request, slug):
-    return access.diagnostic_to_run(request.user, slug)
+    return diagnostic_selectors.diagnostic_to_run(request.user, slug)
 
 
 def _session(diagnostic, pk):
