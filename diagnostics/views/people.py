@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from .. import forms, invitations, selectors, services
 from ..links import absolute, invitation_url, open_link_url
 from ..models import Participant
-from ..progress import current_round, participant_progress
+from ..progress import current_round, participants_progress
 from .hub import back_to, facilitated, hub_page, perform, submitted
 
 # --- parties ---------------------------------------------------------------------------------
@@ -118,11 +118,13 @@ def participants(request, slug):
         messages.success(request, f"Added {len(added)} people; {emailed} invited by e-mail.")
         return back_to(slug, "participants")
     round = current_round(diagnostic)
-    people = list(participant_progress(diagnostic=diagnostic, round=round)) if round else []
+    people = list(participants_progress(diagnostic=diagnostic, round=round)) if round else []
     revoked = diagnostic.participants.filter(revoked_at__isnull=False).select_related("party")
-    value_code_count = diagnostic.value_codes.count()
     for person in people:
-        person.status = _status(person, value_code_count)
+        # Finished or not, never how far nor whether someone started: the raw ratings export
+        # lists each respondent's answers, and the only "started" person of a party would
+        # match a name to the one respondent code with a partial set of rows.
+        person.status = "finished" if person.finished else "not finished"
         # Only an unused invitation is ever shown: a used one opens nobody's answers.
         if not person.invitation_used:
             person.link = absolute(invitation_url(person), request)
@@ -136,15 +138,6 @@ def participants(request, slug):
         revoked=revoked,
         joiners=selectors.joiners(diagnostic),
     )
-
-
-def _status(person, value_code_count):
-    """Finished or not, never how far nor whether someone started: the raw ratings export
-    lists each respondent's answers, and the only "started" person of a party would match a
-    name to the one respondent code with a partial set of rows."""
-    if value_code_count and person.finished >= value_code_count:
-        return "finished"
-    return "not finished"
 
 
 def _participant_action(request, slug, participant_id):
