@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from diagnostics import analysis as analysis_module
-from diagnostics import charts
+from diagnostics import assignment, charts
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
@@ -76,6 +76,8 @@ def gather(diagnostic, round_):
         "progress": progress,
         "progress_highlights": progress_highlights(progress) if progress else None,
         "things_that_matter": result["things_that_matter"],
+        # Whether some people were asked only part: said once, never who nor how many.
+        "asked_part": assignment.in_use(diagnostic),
     }
 
 

@@ -4,6 +4,7 @@ Codes (diagnostics.assignment). Facilitators only; sponsors never see who is ask
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ttm import parsing
 
@@ -12,6 +13,7 @@ from .hub import back_to, facilitated, hub_page, submitted
 
 
 @login_required
+@require_GET
 def assignments(request, slug):
     """What each party and each person asked in person rates; a person may be chosen here."""
     diagnostic = facilitated(request, slug)
@@ -43,6 +45,7 @@ def assignments(request, slug):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def assignment_party(request, slug, party_id):
     diagnostic = facilitated(request, slug)
     party = get_object_or_404(diagnostic.parties, pk=party_id)
@@ -50,6 +53,7 @@ def assignment_party(request, slug, party_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def assignment_participant(request, slug, participant_id):
     diagnostic = facilitated(request, slug)
     person = get_object_or_404(diagnostic.participants.select_related("party"), pk=participant_id)
