@@ -168,3 +168,67 @@ def value_codes_by_section(diagnostic, section_names):
     ):
         grouped.setdefault(value_code.section, []).append(value_code)
     return list(grouped.items())
+
+
+# The raw ratings export
+
+
+def _asked_pairs(sql, params):
+    sets = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for target, value_code in cursor.fetchall():
+            sets.setdefault(target, set()).add(value_code)
+    return {target: frozenset(ids) for target, ids in sets.items()}
+
+
+def respondents_singled_out(diagnostic, respondents):
+    """Of `respondents` [(round_id, participant_id, party_id)], those whose rows would name
+    them in the raw ratings export: people asked in person something other than their party,
+    when fewer than K respondents of their party in that round were asked the same.
+
+    The facilitator knows who is asked what, so a respondent code whose rows cover exactly
+    one person's set of Value Codes would be that person. Everyone asked what their party is
+    asked shares it, as before. Two queries, and none without assignment in person.
+    """
+    if not Assignment.objects.filter(diagnostic=diagnostic, participant__isnull=False).exists():
+        return set()
+    value_codes, people, parties = (
+        _table(DiagnosticValueCode),
+        _table(Participant),
+        _table(Party),
+    )
+    own = asked_condition(
+        participant="p.id", party="p.party_id", value_code="v.id", section="v.section"
+    )
+    person_sets = _asked_pairs(
+        f"SELECT p.id, v.id FROM {people} p "
+        f"JOIN {value_codes} v ON v.diagnostic_id = p.diagnostic_id "
+        f"WHERE p.diagnostic_id = %s AND EXISTS (SELECT 1 FROM {_table(Assignment)} mine "
+        f"WHERE mine.participant_id = p.id) AND {own}",
+        [diagnostic.pk],
+    )
+    party_only = asked_condition(
+        participant="NULL", party="pa.id", value_code="v.id", section="v.section"
+    )
+    party_sets = _asked_pairs(
+        f"SELECT pa.id, v.id FROM {parties} pa "
+        f"JOIN {value_codes} v ON v.diagnostic_id = pa.diagnostic_id "
+        f"WHERE pa.diagnostic_id = %s AND {party_only}",
+        [diagnostic.pk],
+    )
+
+    def asked_set(person, party):
+        return person_sets.get(person, party_sets.get(party, frozenset()))
+
+    sharing = {}
+    for round_id, person, party in respondents:
+        key = (round_id, party, asked_set(person, party))
+        sharing[key] = sharing.get(key, 0) + 1
+    return {
+        (round_id, person)
+        for round_id, person, party in respondents
+        if person in person_sets
+        and person_sets[person] != party_sets.get(party, frozenset())
+        and sharing[(round_id, party, person_sets[person])] < diagnostic.anonymity_threshold
+    }
