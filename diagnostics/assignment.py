@@ -6,7 +6,7 @@ are asked, or every Value Code when neither has a row: a diagnostic without assi
 exactly as before.
 
 The rule is one SQL condition (`asked_condition`), so that the lean save (save_sql), progress
-(diagnostics.progress) and the rating sheet ask the database the same question in the queries
+(participation.progress) and the rating sheet ask the database the same question in the queries
 they run anyway, and no query count grows with the number of people or Value Codes.
 """
 

@@ -12,9 +12,10 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import assignment, invitations
+from diagnostics import assignment
 from diagnostics.models import Assignment, DiagnosticValueCode, Rating
-from diagnostics.progress import diagnostic_progress, participant_progress
+from participation import invitations
+from participation.progress import diagnostic_progress, participant_progress
 
 from ..factories import MemberFactory
 from .builders import make_diagnostic, make_library

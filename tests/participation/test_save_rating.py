@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from diagnostics.models import Rating
-from diagnostics.participation import RatingRefused, save_rating
-from diagnostics.progress import ParticipantProgress, participant_progress
+from participation.progress import ParticipantProgress, participant_progress
+from participation.services import RatingRefused, save_rating
 
 from ..factories import (
     DiagnosticFactory,
