@@ -277,6 +277,72 @@ def assign_respondent_codes(participants):
                 participant.respondent_code = ""
 
 
+class Assignment(models.Model):
+    """What a party, or one named person, is asked to rate: a whole section (by name, so Value
+    Codes added to it later are asked too) or one Value Code.
+
+    A person is asked the union of their party's rows and their own; with no row for either,
+    everything (diagnostics.assignment holds that rule). Rows only ask: ratings are never
+    removed when they change.
+    """
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="assignments")
+    party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+    )
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+    )
+    section = models.CharField(max_length=120, blank=True)
+    value_code = models.ForeignKey(
+        DiagnosticValueCode,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party__isnull=False, participant__isnull=True)
+                | Q(party__isnull=True, participant__isnull=False),
+                name="assignment_party_or_participant",
+            ),
+            models.CheckConstraint(
+                condition=Q(section="", value_code__isnull=False)
+                | (Q(value_code__isnull=True) & Q(section__regex=r"\S")),
+                name="assignment_section_or_value_code",
+            ),
+            # Nulls are distinct in a unique index, so each kind of row has its own.
+            models.UniqueConstraint(
+                fields=["party", "section"],
+                condition=Q(party__isnull=False, value_code__isnull=True),
+                name="assignment_party_section_once",
+            ),
+            models.UniqueConstraint(
+                fields=["party", "value_code"],
+                condition=Q(party__isnull=False, value_code__isnull=False),
+                name="assignment_party_value_code_once",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "section"],
+                condition=Q(participant__isnull=False, value_code__isnull=True),
+                name="assignment_participant_section_once",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "value_code"],
+                condition=Q(participant__isnull=False, value_code__isnull=False),
+                name="assignment_participant_value_code_once",
+            ),
+        ]
+
+    def __str__(self):
+        whom = f"party {self.party_id}" if self.party_id else f"participant {self.participant_id}"
+        what = f"section {self.section!r}" if self.section else f"Value Code {self.value_code_id}"
+        return f"{whom} asked {what}"
+
+
 class Round(models.Model):
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField()

@@ -19,6 +19,7 @@ from valuecodes.models import label_fields, statement_fields
 
 from .models import (
     AgreedTarget,
+    Assignment,
     Diagnostic,
     DiagnosticMember,
     DiagnosticValueCode,
@@ -147,6 +148,15 @@ def export_diagnostic(diagnostic):
                 "due_date": _iso(t.due_date),
             }
             for t in targets
+        ],
+        "assignments": [
+            {
+                "party": a.party.name if a.party_id else None,
+                "participant": labels[a.participant_id] if a.participant_id else None,
+                "section": a.section,
+                "value_code": identifiers[a.value_code_id] if a.value_code_id else None,
+            }
+            for a in diagnostic.assignments.select_related("party").order_by("id")
         ],
         **_publication_state(diagnostic, rounds, identifiers, labels),
     }
@@ -292,6 +302,17 @@ def _create(data):
             owner=t["owner"],
             due_date=parse_date(t["due_date"]) if t["due_date"] else None,
         )
+    # Files written before assignment existed have none: everybody rates everything.
+    Assignment.objects.bulk_create(
+        Assignment(
+            diagnostic=diagnostic,
+            party=parties[a["party"]] if a["party"] else None,
+            participant=participants[a["participant"]] if a["participant"] else None,
+            section=a["section"],
+            value_code=value_codes[a["value_code"]] if a["value_code"] else None,
+        )
+        for a in data.get("assignments", [])
+    )
     _restore_publication_state(data, rounds, parties, participants, value_codes)
     return diagnostic, notes
 

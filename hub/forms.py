@@ -258,3 +258,22 @@ class ParticipantEditForm(forms.Form):
                 "Fixed: this person has used their invitation, and their personal link is "
                 "e-mailed only to this address."
             )
+
+
+class AssignmentForm(forms.Form):
+    """Which sections, and which single Value Codes, a party or a person is asked to rate.
+
+    Sections are offered by name: the diagnostic's own, and any the target is still asked
+    although no Value Code has that section any more (so it can be unticked)."""
+
+    sections = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    value_codes = parsing.ModelMultipleIdField(
+        queryset=DiagnosticValueCode.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, diagnostic, section_names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = [(name, name) for name in section_names]
+        self.fields["value_codes"].queryset = diagnostic.value_codes.all()

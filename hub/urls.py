@@ -1,7 +1,7 @@
 from django.urls import path
 
+from hub.views import assignments, people
 from hub.views import facilitator as views
-from hub.views import people
 
 app_name = "diagnostics"
 
@@ -48,6 +48,17 @@ urlpatterns = [
         "<slug:slug>/participants/<int:participant_id>/send/",
         people.participant_send,
         name="participant_send",
+    ),
+    path("<slug:slug>/assignments/", assignments.assignments, name="assignments"),
+    path(
+        "<slug:slug>/assignments/parties/<int:party_id>/",
+        assignments.assignment_party,
+        name="assignment_party",
+    ),
+    path(
+        "<slug:slug>/assignments/participants/<int:participant_id>/",
+        assignments.assignment_participant,
+        name="assignment_participant",
     ),
     path("<slug:slug>/things/", views.things, name="things"),
     path("<slug:slug>/things/<int:thing_id>/", views.thing_edit, name="thing_edit"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from diagnostics import rounds
+from diagnostics import assignment, rounds
 from diagnostics.models import DiagnosticValueCode, Participant, Rating, Round
 from participation.services import upsert_ratings
 from ttm import parsing
@@ -182,8 +182,17 @@ def ratings_rows(diagnostic, round=None):
         ratings = ratings.filter(round=round)
     # An open round's answers show only as figures published in steps of K (PRODUCT.md 3).
     ratings = ratings.filter(round__closed_at__isnull=False)
+    # Someone asked in person what few others were asked would be named by their set of rows.
+    left_out = assignment.respondents_singled_out(
+        diagnostic,
+        ratings.values_list("round_id", "participant_id", "participant__party_id")
+        .order_by()
+        .distinct(),
+    )
     yield EXPORT_HEADER
     for rating in ratings.iterator(chunk_size=2000):
+        if (rating.round_id, rating.participant_id) in left_out:
+            continue
         yield [
             rating.participant.respondent_code,
             rating.participant.party.name,

@@ -9,7 +9,9 @@ participation.services, which calls these.
 from django.db import connection
 from django.utils import timezone
 
+from diagnostics.assignment import asked_condition
 from diagnostics.models import DiagnosticValueCode, Participant, Rating, Round
+from participation.progress import answered_count_sql, asked_count_sql
 
 RATING_KEY = ("participant_id", "value_code_id", "round_id")
 ANSWER_COLUMNS = ("current_level", "target_level", "current_answered", "target_answered", "comment")
@@ -21,23 +23,23 @@ def _table(model):
 
 
 def read_for_save(token, value_code_id):
-    """(participant, open round id or None, the diagnostic's number of Value Codes, whether
-    `value_code_id` is one of them) for the personal link `token`; None for no such link.
+    """(participant, open round id or None, how many Value Codes the participant is asked,
+    whether `value_code_id` is one of the diagnostic's, whether they are asked it) for the
+    personal link `token`; None for no such link.
 
-    The participant carries id, diagnostic_id, token and revoked_at only."""
-    participant, round_, value_code = (
-        _table(Participant),
-        _table(Round),
-        _table(DiagnosticValueCode),
+    The participant carries id, diagnostic_id, party_id, token and revoked_at only."""
+    round_, value_code = _table(Round), _table(DiagnosticValueCode)
+    asked = asked_condition(
+        participant="p.id", party="p.party_id", value_code="v.id", section="v.section"
     )
     sql = (
-        "SELECT p.id, p.diagnostic_id, p.revoked_at, "
+        "SELECT p.id, p.diagnostic_id, p.party_id, p.revoked_at, "
         f"(SELECT r.id FROM {round_} r WHERE r.diagnostic_id = p.diagnostic_id "
         "AND r.closed_at IS NULL LIMIT 1), "
-        f"(SELECT COUNT(*) FROM {value_code} v WHERE v.diagnostic_id = p.diagnostic_id), "
-        f"EXISTS (SELECT 1 FROM {value_code} v WHERE v.id = %s "
+        f"{asked_count_sql('p')}, "
+        f"(SELECT CASE WHEN {asked} THEN 2 ELSE 1 END FROM {value_code} v WHERE v.id = %s "
         "AND v.diagnostic_id = p.diagnostic_id) "
-        f"FROM {participant} p WHERE p.token = %s"
+        f"FROM {_table(Participant)} p WHERE p.token = %s"
     )
     if not 0 < value_code_id < BIGINT_END:
         value_code_id = 0  # no Value Code has it, and SQLite refuses integers beyond 64 bits
@@ -46,13 +48,14 @@ def read_for_save(token, value_code_id):
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, diagnostic_id, revoked_at, round_id, count, owns = row
+    pk, diagnostic_id, party_id, revoked_at, round_id, count, found = row
     person = Participant.from_db(
         connection.alias,
-        ["id", "diagnostic_id", "token", "revoked_at"],
-        [pk, diagnostic_id, token, revoked_at],
+        ["id", "diagnostic_id", "party_id", "token", "revoked_at"],
+        [pk, diagnostic_id, party_id, token, revoked_at],
     )
-    return person, round_id, count, bool(owns)
+    # found: None (not the diagnostic's), 1 (the diagnostic's, not asked), 2 (asked).
+    return person, round_id, count, found is not None, found == 2
 
 
 def upsert_rating(*, participant_id, value_code_id, round_id, fields):
@@ -86,11 +89,9 @@ def upsert_rating(*, participant_id, value_code_id, round_id, fields):
 
 
 def answered_count(participant_id, round_id):
-    """How many Value Codes the participant answered in full (current and target) in the round."""
-    sql = (
-        f"SELECT COUNT(*) FROM {_table(Rating)} WHERE participant_id = %s AND round_id = %s "
-        "AND current_answered AND target_answered"
-    )
+    """How many Value Codes the participant is asked and answered in full in the round
+    (participation.progress.answered_count_sql)."""
+    sql = f"SELECT {answered_count_sql('p', '%s')} FROM {_table(Participant)} p WHERE p.id = %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [participant_id, round_id])
+        cursor.execute(sql, [round_id, participant_id])
         return cursor.fetchone()[0]

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from diagnostics.assignment import asked_expression
 from diagnostics.models import DiagnosticValueCode, Participant, Party, Rating, random_code
 from diagnostics.rounds import open_round_of
 from participation import save_sql
@@ -94,38 +95,35 @@ def estimated_minutes(value_code_count):
     return max(5, 5 * round(value_code_count * MINUTES_PER_VALUE_CODE / 5))
 
 
-def participant_progress(participant, round):
-    """(answered, total): a Value Code counts once both current and target were answered."""
-    total = DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id).count()
-    if round is None:
-        return 0, total
-    return answered_count(participant.pk, round.pk), total
-
-
 def answered_count(participant_id, round_id):
-    """How many Value Codes the participant answered in full (current and target) in the round."""
+    """How many Value Codes the participant is asked and answered in full in the round, in the
+    lean save's one statement (the rule is participation.progress's)."""
     return save_sql.answered_count(participant_id, round_id)
 
 
 def participant_for_save(token, value_code_id):
     """As active_participant_for_token, in the one query a save through the link needs, with
-    `.open_round_id` (or None), `.value_code_count` of the diagnostic and `.rates_value_code`
-    (whether `value_code_id` is one of the diagnostic's Value Codes)."""
+    `.open_round_id` (or None), `.asked_count` (how many Value Codes they are asked),
+    `.rates_value_code` (whether `value_code_id` is one of the diagnostic's Value Codes) and
+    `.asked_value_code` (whether they are asked it)."""
     found = save_sql.read_for_save(token, value_code_id)
     if found is None:
         raise Http404("No such link")
-    participant, participant.open_round_id, participant.value_code_count, owns = found
+    participant, participant.open_round_id, participant.asked_count, owns, asked = found
     participant.rates_value_code = owns
+    participant.asked_value_code = asked
     return check_active(participant)
 
 
-def rating_sheet(participant, round):
-    """The diagnostic's Value Codes grouped by section, each with this participant's rating.
+def rating_sheet(participant, round, *, read_only=False):
+    """The Value Codes the participant is asked, grouped by section, each with their rating.
 
     Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None).
-    Two queries whatever the number of Value Codes.
+    Read-only (a closed round), Value Codes they answered though no longer asked are shown too:
+    they are still their answers. Two queries whatever the number of Value Codes.
     """
-    value_codes = list(DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id))
+    value_codes = DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id)
+    value_codes = list(value_codes.annotate(asked=asked_expression(participant)))
     ratings = {}
     if round is not None:
         ratings = {
@@ -134,6 +132,7 @@ def rating_sheet(participant, round):
         }
     for value_code in value_codes:
         value_code.rating = ratings.get(value_code.pk)
+    value_codes = [vc for vc in value_codes if vc.asked or (read_only and vc.rating)]
     # Sections keep the order of their first Value Code.
     order = {}
     for value_code in value_codes:
@@ -175,6 +174,10 @@ def _clean_answers(answers):
 
 
 ROUND_CLOSED = "Rating is closed: no round is open for this diagnostic."
+NOT_ASKED = (
+    "You are not asked to rate this Value Code (any more). Reload the page to see what you are "
+    "asked; your facilitator can change it."
+)
 FOREIGN_VALUE_CODE = "This Value Code belongs to another diagnostic."
 
 
@@ -192,6 +195,9 @@ def save_rating(*, participant, value_code, answers):
     `answers` holds a subset of "current_level", "target_level" (1..5, or None for "don't
     know") and "comment". Keys left out keep their earlier value. Two queries: the open round
     and one upsert.
+
+    Assignment is not checked here: its one caller, the live workshop, asks the whole room the
+    Value Code on screen. Links go through save_rating_through_link and save_answer_sheet.
     """
     fields = _clean_answers(answers)
     if value_code.diagnostic_id != participant.diagnostic_id:
@@ -211,6 +217,8 @@ def save_rating_through_link(*, participant, value_code_id, answers):
         raise ValidationError(FOREIGN_VALUE_CODE)
     if participant.open_round_id is None:
         raise RatingRefused(ROUND_CLOSED)
+    if not participant.asked_value_code:
+        raise RatingRefused(NOT_ASKED)
     return _upsert_rating(participant.pk, value_code_id, participant.open_round_id, fields)
 
 
@@ -226,17 +234,23 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     """Save many Value Codes at once (the form POST used without JavaScript).
 
     `answers_by_value_code_id` maps Value Code ids of the participant's diagnostic to answers
-    as for save_rating. One upsert, so queries do not grow with the number of Value Codes.
+    as for save_rating. Answers to Value Codes the participant is not asked (a page older than
+    a change of assignment) are left out. One upsert, so queries do not grow with the number
+    of Value Codes. Returns (how many were saved, how many were left out).
     """
     round = _check_may_rate(participant)
     cleaned = {pk: _clean_answers(answers) for pk, answers in answers_by_value_code_id.items()}
-    own_ids = set(
+    own = dict(
         DiagnosticValueCode.objects.filter(
             diagnostic_id=participant.diagnostic_id, pk__in=list(cleaned)
-        ).values_list("pk", flat=True)
+        )
+        .annotate(asked=asked_expression(participant))
+        .values_list("pk", "asked")
     )
-    if own_ids != set(cleaned):
+    if set(own) != set(cleaned):
         raise ValidationError("Some Value Codes belong to another diagnostic.")
+    left_out = {pk for pk, asked in own.items() if not asked}
+    cleaned = {pk: fields for pk, fields in cleaned.items() if pk not in left_out}
     existing = {
         rating.value_code_id: rating
         for rating in Rating.objects.filter(participant=participant, round=round)
@@ -248,7 +262,7 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
             setattr(rating, name, value)
         ratings.append(rating)
     upsert_ratings(ratings)
-    return len(ratings)
+    return len(ratings), len(left_out)
 
 
 def upsert_ratings(ratings):

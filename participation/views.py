@@ -5,6 +5,7 @@ browser or proxy may keep a copy.
 """
 
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -13,11 +14,12 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diagnostics import rounds
 from diagnostics.models import Party, Rating
-from participation import invitations
+from participation import invitations, progress
 from participation import services as participation
 from ttm import parsing
 from ttm.levels import LEVELS
@@ -29,6 +31,8 @@ PERSONAL_LINK_EMAILS_PER_HOUR = 3
 PERSONAL_LINK_REQUESTS_PER_HOUR_PER_IP = 30
 
 DONT_KNOW = "dk"
+# Up to this many Value Codes, every section of the rating page starts open.
+FOLD_ABOVE = 12
 NO_LONGER_WORKS = (
     "This link no longer works: a newer personal link was made. Open the one in your latest "
     "e-mail, or your invitation link."
@@ -36,6 +40,16 @@ NO_LONGER_WORKS = (
 FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
 # c<id>, t<id> and m<id>: current, target and comment of one Value Code on the whole sheet.
 SHEET_FIELD = re.compile(r"[ctm]([0-9]{1,18})")
+
+
+@dataclass
+class SheetSection:
+    """A section of the rating page: its Value Codes and how many of them are done."""
+
+    name: str
+    value_codes: list
+    answered: int
+    asked: int
 
 
 def _active_participant(request, token):
@@ -64,15 +78,16 @@ def home(request, token):
         return redirect("participant:home", token)
     diagnostic = participant.diagnostic
     round = rounds.round_to_show(diagnostic)
-    answered, total = participation.participant_progress(participant, round)
+    mine = progress.participant_progress(participant, round)
     context = {
         "participant": participant,
         "diagnostic": diagnostic,
         "parties": list(diagnostic.parties.all()),
         "round": round,
-        "answered": answered,
-        "total": total,
-        "minutes": participation.estimated_minutes(total),
+        "answered": mine.answered,
+        "total": mine.asked,
+        "finished": mine.finished,
+        "minutes": participation.estimated_minutes(mine.asked),
         "threshold_fixed": Rating.objects.filter(round__diagnostic=diagnostic).exists(),
     }
     return render(request, "participation/home.html", context)
@@ -132,7 +147,11 @@ def email_personal_link(request, token):
     return _invitation_used(request, participant, sent=True)
 
 
+# Hundreds of Value Codes make a long page (about 1.6 KB each) that compresses twentyfold: worth
+# it on a phone. Nothing an attacker chooses is ever echoed into this page beside its secrets
+# (what BREACH needs): it shows the diagnostic's wording and this person's own answers only.
 @never_cache
+@gzip_page
 @require_http_methods(["GET", "POST"])
 def rate(request, token):
     participant, refusal = _active_participant(request, token)
@@ -142,22 +161,26 @@ def rate(request, token):
         return _save_whole_sheet(request, participant)
     diagnostic = participant.diagnostic
     round = rounds.round_to_show(diagnostic)
-    sections = participation.rating_sheet(participant, round)
+    read_only = round is None or not round.is_open
     labels = diagnostic.level_labels
-    total = answered = 0
-    for _section, value_codes in sections:
+    sections = []
+    for name, value_codes in participation.rating_sheet(participant, round, read_only=read_only):
         for value_code in value_codes:
             _decorate(value_code, labels)
-            total += 1
-            answered += value_code.complete
+        answered = sum(vc.complete and vc.asked for vc in value_codes)
+        asked = sum(vc.asked for vc in value_codes)
+        sections.append(SheetSection(name, value_codes, answered, asked))
     context = {
         "participant": participant,
         "diagnostic": diagnostic,
         "round": round,
-        "read_only": round is None or not round.is_open,
+        "read_only": read_only,
         "sections": sections,
-        "answered": answered,
-        "total": total,
+        "answered": sum(section.answered for section in sections),
+        "total": sum(section.asked for section in sections),
+        # One section opens by itself: the first not yet done (all of them when few).
+        "open_section": next((s.name for s in sections if s.answered < s.asked), None),
+        "fold": sum(len(section.value_codes) for section in sections) > FOLD_ABOVE,
     }
     return render(request, "participation/rate.html", context)
 
@@ -176,7 +199,7 @@ def save(request, token, value_code_id):
     except participation.ParticipantRevoked:
         return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
     if not participant.rates_value_code:
-        raise Http404("No such Value Code")
+        raise Http404("No such Value Code")  # another diagnostic's, or none
     try:
         answers = _answers_from_post(request.POST, value_code_id)
         rating = participation.save_rating_through_link(
@@ -192,7 +215,7 @@ def save(request, token, value_code_id):
     context = {
         "value_code_id": value_code_id,
         "answered": answered,
-        "total": participant.value_code_count,
+        "total": participant.asked_count,
         "oob": True,
     }
     return render(request, "participation/rate.html#saved", context)
@@ -203,7 +226,9 @@ def _save_whole_sheet(request, participant):
     ids = {int(match[1]) for key in request.POST if (match := SHEET_FIELD.fullmatch(key))}
     try:
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
-        participation.save_answer_sheet(participant=participant, answers_by_value_code_id=answers)
+        _saved, left_out = participation.save_answer_sheet(
+            participant=participant, answers_by_value_code_id=answers
+        )
     except participation.RatingRefused as refused:
         messages.error(request, refused.messages[0])
     except ValidationError as invalid:
@@ -212,6 +237,12 @@ def _save_whole_sheet(request, participant):
         messages.success(
             request, "Your answers are saved. You can change them until the round closes."
         )
+        if left_out:
+            messages.warning(
+                request,
+                f"{left_out} answer{'s' if left_out != 1 else ''} not saved: you are no longer "
+                "asked to rate those Value Codes. This page now shows what you are asked.",
+            )
     return redirect(participant_rate_url(participant))
 
 

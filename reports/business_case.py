@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from diagnostics import rounds
+from diagnostics import assignment, rounds
 from results import analysis as analysis_module
 from results import charts
 
@@ -77,6 +77,8 @@ def gather(diagnostic, round_):
         "progress": progress,
         "progress_highlights": progress_highlights(progress) if progress else None,
         "things_that_matter": result["things_that_matter"],
+        # Whether some people were asked only part: said once, never who nor how many.
+        "asked_part": assignment.in_use(diagnostic),
     }
 
 

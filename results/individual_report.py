@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from diagnostics import rounds
 from diagnostics.models import Rating
+from participation import progress
 from results import analysis, charts
 
 YOU_COLOUR = "#212529"
@@ -21,12 +22,6 @@ class ReportRow:
     current_level: int | None  # None: "don't know"
     target_level: int | None
     chart: str
-
-
-def finished(ratings, value_codes):
-    """True when every Value Code has both questions answered (a level or "don't know")."""
-    answered = {r.value_code_id for r in ratings if r.current_answered and r.target_answered}
-    return bool(value_codes) and all(vc.pk in answered for vc in value_codes)
 
 
 def _you_name(entry):
@@ -59,25 +54,29 @@ def build(participant):
     round_ = rounds.round_to_show(diagnostic)
     if round_ is None:
         return {"state": "no_round"}
-    value_codes = list(diagnostic.value_codes.order_by("position", "id"))
+    mine = progress.participant_progress(participant, round_)
+    if not mine.finished:
+        return {"state": "unfinished", "round": round_, "done": mine.answered, "total": mine.asked}
+    # Their answers in full, by identifier; Value Codes they were not asked and left alone
+    # have no row here, and no row in the report.
     ratings = {
-        r.value_code_id: r for r in Rating.objects.filter(round=round_, participant=participant)
+        r.value_code.identifier: r
+        for r in Rating.objects.filter(
+            round=round_, participant=participant, current_answered=True, target_answered=True
+        ).select_related("value_code")
     }
-    if not finished(list(ratings.values()), value_codes):
-        done = sum(1 for r in ratings.values() if r.current_answered and r.target_answered)
-        return {"state": "unfinished", "round": round_, "done": done, "total": len(value_codes)}
     result = analysis.analyse(diagnostic, round_.number)
     parties = list(diagnostic.parties.order_by("position", "id"))
     threshold = result["anonymity_threshold"]
-    by_identifier = {vc.identifier: vc for vc in value_codes}
     rows = []
     for entry in result["value_codes"]:
-        value_code = by_identifier[entry["identifier"]]
-        rating = ratings[value_code.pk]
+        rating = ratings.get(entry["identifier"])
+        if rating is None:
+            continue
         rows.append(
             ReportRow(
                 entry=entry,
-                value_code=value_code,
+                value_code=rating.value_code,
                 current_level=rating.current_level,
                 target_level=rating.target_level,
                 chart=_chart(entry, rating, parties, threshold),

@@ -13,7 +13,7 @@ from hub import forms
 from hub.views.common import back_to, facilitated, hub_page, perform, submitted
 from participation import invitations
 from participation.links import absolute, invitation_url, open_link_url
-from participation.progress import participant_progress
+from participation.progress import participants_progress
 
 # --- parties ---------------------------------------------------------------------------------
 
@@ -121,11 +121,13 @@ def participants(request, slug):
         messages.success(request, f"Added {len(added)} people; {emailed} invited by e-mail.")
         return back_to(slug, "participants")
     round = round_to_show(diagnostic)
-    people = list(participant_progress(diagnostic=diagnostic, round=round)) if round else []
+    people = list(participants_progress(diagnostic=diagnostic, round=round)) if round else []
     revoked = diagnostic.participants.filter(revoked_at__isnull=False).select_related("party")
-    value_code_count = diagnostic.value_codes.count()
     for person in people:
-        person.status = _status(person, value_code_count)
+        # Finished or not, never how far nor whether someone started: the raw ratings export
+        # lists each respondent's answers, and the only "started" person of a party would
+        # match a name to the one respondent code with a partial set of rows.
+        person.status = "finished" if person.finished else "not finished"
         # Only an unused invitation is ever shown: a used one opens nobody's answers.
         if not person.invitation_used:
             person.link = absolute(invitation_url(person), request)
@@ -139,15 +141,6 @@ def participants(request, slug):
         revoked=revoked,
         joiners=selectors.joiners(diagnostic),
     )
-
-
-def _status(person, value_code_count):
-    """Finished or not, never how far nor whether someone started: the raw ratings export
-    lists each respondent's answers, and the only "started" person of a party would match a
-    name to the one respondent code with a partial set of rows."""
-    if value_code_count and person.finished >= value_code_count:
-        return "finished"
-    return "not finished"
 
 
 def _participant_action(request, slug, participant_id):

@@ -26,14 +26,38 @@
     setTimeout(function () { htmx.trigger(section, "change"); }, delay);
   }
 
+  /* A Value Code is done once both questions have an answer; its section counts them. */
+  function countSection(section) {
+    var details = section.closest("details");
+    var shown = details && details.querySelector(".section-answered");
+    if (!shown) return;
+    var done = 0;
+    var all = details.querySelectorAll(".vc");
+    all.forEach(function (vc) {
+      if (vc.querySelector(".c input:checked") && vc.querySelector(".t input:checked")) done += 1;
+    });
+    shown.textContent = String(done);
+    details.classList.toggle("done", done === all.length);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (window.htmx) htmx.config.timeout = 15000;
+    /* Back from a save without JavaScript (#vc12): open the folded section that holds it. */
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var folded = target && target.closest("details");
+    if (folded && !folded.open) {
+      folded.open = true;
+      target.scrollIntoView();
+    }
   });
   document.addEventListener("htmx:beforeRequest", function (evt) {
     if (isValueCode(evt.detail.elt)) say(evt.detail.elt, "Saving…");
   });
   document.addEventListener("htmx:afterRequest", function (evt) {
-    if (isValueCode(evt.detail.elt) && evt.detail.successful) attempts.delete(evt.detail.elt);
+    if (isValueCode(evt.detail.elt) && evt.detail.successful) {
+      attempts.delete(evt.detail.elt);
+      countSection(evt.detail.elt);
+    }
   });
   document.addEventListener("htmx:sendError", function (evt) {
     if (isValueCode(evt.detail.elt)) retry(evt.detail.elt, "no connection");

@@ -117,6 +117,12 @@ diagnostics:participant_edit       GET  login   login   login   2xx     404     
 diagnostics:participant_edit       POST login   login   login   2xx     404     403     404     2xx
 diagnostics:participant_remove     GET  login   login   login   405     405     405     405     405
 diagnostics:participant_remove     POST login   login   login   3xx     404     403     404     3xx
+diagnostics:assignments            GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:assignments            POST login   login   login   405     405     405     405     405
+diagnostics:assignment_party       GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:assignment_party       POST login   login   login   2xx     404     403     404     2xx
+diagnostics:assignment_participant GET  login   login   login   2xx     404     403     404     2xx
+diagnostics:assignment_participant POST login   login   login   2xx     404     403     404     2xx
 diagnostics:things                 GET  login   login   login   2xx     404     403     404     2xx
 diagnostics:things                 POST login   login   login   2xx     404     403     404     2xx
 diagnostics:thing_edit             GET  login   login   login   2xx     404     403     404     2xx
@@ -430,6 +436,8 @@ def url_arguments(w, role):
         "diagnostics:participant_send": [slug, this.second.pk],
         "diagnostics:participant_remove": [slug, this.second.pk],
         "diagnostics:participant_edit": [slug, this.second.pk],
+        "diagnostics:assignment_party": [slug, this.party.pk],
+        "diagnostics:assignment_participant": [slug, this.second.pk],
         "diagnostics:thing_edit": [slug, this.thing.pk],
         "diagnostics:thing_delete": [slug, this.thing.pk],
         "diagnostics:value_code_edit": [slug, this.value_code.pk],

@@ -71,7 +71,7 @@ def test_rating_page_shows_value_codes_by_section_with_statements_and_dont_know(
     client, participant, value_codes
 ):
     page = client.get(rate_url(participant)).content.decode()
-    assert page.index('<h2 class="h5 section">Trust</h2>') < page.index("Reliability")
+    assert page.index('<h2 class="section-name">Trust</h2>') < page.index("Reliability")
     vc = value_codes[0]
     assert vc.description in page and vc.statement_1 in page and vc.statement_5 in page
     assert page.count(f"name=c{vc.pk} ") == 6 and page.count(f"name=t{vc.pk} ") == 6
@@ -237,5 +237,5 @@ def test_the_whole_form_costs_the_same_queries_for_3_and_60_value_codes(client, 
 def test_rating_page_for_60_value_codes_is_under_100_kb(client, sample_data):
     person, _vcs = _sheet(60, sample_data)
     response = client.get(rate_url(person))
-    assert response.content.count(b"<section class=vc ") == 60
+    assert response.content.count(b'<section class="vc') == 60
     assert len(response.content) < 100 * 1024, len(response.content)

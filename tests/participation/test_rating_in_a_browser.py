@@ -1,8 +1,13 @@
 """A phone-sized headless Chromium rates three Value Codes by tapping; the database has them."""
 
+import os
+
 import pytest
 
 from diagnostics.models import Rating
+
+# Set TTM_SCREENSHOT=/some/file.png to look at the long sheet as a phone shows it.
+SCREENSHOT = os.environ.get("TTM_SCREENSHOT")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +94,58 @@ def test_an_invalid_answer_is_reported_not_retried(live_server, phone, participa
     phone.locator(f"#vc{value_code.pk} fieldset.c label").nth(4).tap()
     expect(phone.locator(f"#s{value_code.pk}")).to_contain_text("Not saved: A level is 1 to 5")
     assert not Rating.objects.exists()
+
+
+def test_a_phone_rates_a_long_assigned_sheet_section_by_section(live_server, phone):
+    """120 Value Codes in six sections, the person asked five of them: sections fold, the
+    first not yet done is open, and its count follows the answers as they are saved."""
+    from playwright.sync_api import expect
+
+    from diagnostics import assignment
+
+    from ..factories import (
+        DiagnosticFactory,
+        DiagnosticValueCodeFactory,
+        ParticipantFactory,
+        PartyFactory,
+        RoundFactory,
+    )
+
+    diagnostic = DiagnosticFactory()
+    party = PartyFactory(diagnostic=diagnostic)
+    RoundFactory(diagnostic=diagnostic)
+    codes = [
+        DiagnosticValueCodeFactory(
+            diagnostic=diagnostic, section=f"Section {n // 20}", identifier=f"VC {n}", position=n
+        )
+        for n in range(120)
+    ]
+    assignment.set_asked(
+        diagnostic=diagnostic,
+        party=party,
+        sections=[f"Section {n}" for n in range(5)],
+        value_codes=[],
+    )
+    person = ParticipantFactory(party=party)
+    phone.goto(f"{live_server.url}/p/{person.token}/rate/")
+
+    sections = phone.locator("details.sheet-section")
+    expect(sections).to_have_count(5)
+    expect(phone.locator("details.sheet-section[open]")).to_have_count(1)
+    assert phone.locator("#progress").inner_text() == "0 of 100 answered"
+    # Nothing wider than the phone: no sideways scrolling.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    first = codes[0]
+    block = phone.locator(f"#vc{first.pk}")
+    block.get_by_role("group", name="Where we are now").locator("label").nth(2).tap()
+    block.get_by_role("group", name="Where we should be").locator("label").nth(3).tap()
+    expect(phone.locator("#progress")).to_contain_text("1 of 100")
+    expect(sections.nth(0).locator(".section-count")).to_have_text("1 of 20")
+
+    second = sections.nth(1)
+    expect(second.locator(f"#vc{codes[20].pk}")).not_to_be_visible()
+    second.locator("summary").tap()
+    expect(second.locator(f"#vc{codes[20].pk}")).to_be_visible()
+    if SCREENSHOT:
+        phone.screenshot(path=SCREENSHOT, full_page=False)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import now
 
-from diagnostics import services
+from diagnostics import assignment, services
 from ttm.spreadsheets import neutralise
 
 from ..factories import MemberFactory, ParticipantFactory, RatingFactory, RoundFactory
@@ -132,3 +132,38 @@ def test_the_export_leaves_out_the_open_round(owner_client, diagnostic, it_party
     rows = list(csv.reader(io.StringIO(b"".join(owner_client.get(url).streaming_content).decode())))
     assert [row[-1] for row in rows[1:]] == ["1"]
     assert owner_client.get(url, {"round": "2"}).status_code == 409
+
+
+def _answer_asked(person, diagnostic):
+    for value_code in assignment.asked_value_codes(person):
+        RatingFactory(participant=person, round=diagnostic.rounds.get(), value_code=value_code)
+
+
+def test_someone_asked_in_person_what_few_others_were_is_not_named_by_their_rows(
+    owner_client, diagnostic, it_party
+):
+    """The facilitator knows who is asked what: a respondent code whose rows are exactly one
+    person's set of Value Codes would be that person, so the raw export leaves those rows out
+    (the figures still count them, under K as always)."""
+    people = [ParticipantFactory(party=it_party, label=name) for name in "ABCDE"]
+    assignment.set_asked(
+        diagnostic=diagnostic, participant=people[0], sections=["Trust"], value_codes=[]
+    )
+    for person in people:
+        _answer_asked(person, diagnostic)
+    codes = {row[0] for row in exported(owner_client, diagnostic)[1:]}
+    assert codes == {p.respondent_code for p in people[1:]}
+
+
+def test_people_asked_the_same_in_person_are_exported_once_k_of_them_answered(
+    owner_client, diagnostic, it_party
+):
+    people = [ParticipantFactory(party=it_party, label=name) for name in "ABCDE"]
+    for person in people[:3]:  # K = 3
+        assignment.set_asked(
+            diagnostic=diagnostic, participant=person, sections=["Trust"], value_codes=[]
+        )
+    for person in people:
+        _answer_asked(person, diagnostic)
+    codes = {row[0] for row in exported(owner_client, diagnostic)[1:]}
+    assert codes == {p.respondent_code for p in people}

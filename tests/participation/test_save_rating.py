@@ -5,11 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from diagnostics.models import Rating
-from participation.services import (
-    RatingRefused,
-    participant_progress,
-    save_rating,
-)
+from participation.progress import ParticipantProgress, participant_progress
+from participation.services import RatingRefused, save_rating
 
 from ..factories import (
     DiagnosticFactory,
@@ -52,7 +49,7 @@ def test_dont_know_is_an_answer_with_no_level(participant, value_codes):
     rating.refresh_from_db()
     assert rating.current_level is None and rating.current_answered
     assert rating.target_level is None and rating.target_answered
-    assert participant_progress(participant, rating.round) == (1, 5)
+    assert participant_progress(participant, rating.round) == ParticipantProgress(1, 5)
 
 
 @pytest.mark.parametrize("level", [0, 6, -1, "3", 2.5, True])
@@ -103,7 +100,7 @@ def test_progress_counts_value_codes_with_both_answers(participant, value_codes,
         value_code=value_codes[1],
         answers={"current_level": 3, "target_level": 4},
     )
-    assert participant_progress(participant, diagnostic.rounds.get()) == (1, 5)
+    assert participant_progress(participant, diagnostic.rounds.get()) == ParticipantProgress(1, 5)
 
 
 def _queries_per_save(count):

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from diagnostics import assignment
 from diagnostics.models import (
     AgreedTarget,
     Diagnostic,
@@ -43,6 +44,19 @@ def rich_diagnostic(sample_data):
         trade_off="If we focus on reliability, speed may suffer for a while",
         owner="Both leads",
         due_date="2027-03-31",
+    )
+    party = diagnostic.parties.first()
+    assignment.set_asked(
+        diagnostic=diagnostic,
+        party=party,
+        sections=[diagnostic.value_codes.first().section],
+        value_codes=[diagnostic.value_codes.last()],
+    )
+    assignment.set_asked(
+        diagnostic=diagnostic,
+        participant=diagnostic.participants.filter(party=party).first(),
+        sections=[],
+        value_codes=[diagnostic.value_codes.all()[1]],
     )
     return diagnostic
 
