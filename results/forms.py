@@ -2,7 +2,9 @@
 
 from django import forms
 
+from diagnostics.models import TradeOffLink
 from results.dashboard import SORTS, Filters
+from ttm import parsing
 
 
 class DashboardFilterForm(forms.Form):
@@ -56,3 +58,33 @@ class AgreedTargetForm(forms.Form):
             self.fields["level"].choices = [
                 (level, f"{level} · {label}") for level, label in enumerate(level_labels, 1)
             ]
+
+
+class RoundNumberField(forms.CharField):
+    """A round number typed by a person, read by ttm.parsing (ASCII digits only)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return None if value in self.empty_values else parsing.round_number(value)
+
+
+class TradeOffLinkForm(forms.Form):
+    """Name a Value Code that may suffer for an agreed target, and when to look again."""
+
+    value_code = forms.TypedChoiceField(label="Value Code that may suffer", coerce=int)
+    direction = forms.ChoiceField(
+        label="Expected", choices=TradeOffLink.DIRECTIONS, initial=TradeOffLink.DOWN
+    )
+    review_round = RoundNumberField(label="Review in round", max_length=5)
+
+    def __init__(self, *args, agreed_target, value_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.value_codes = {vc.pk: vc for vc in value_codes if vc.pk != agreed_target.value_code_id}
+        self.fields["value_code"].choices = [("", "Choose a Value Code")] + [
+            (pk, vc.identifier) for pk, vc in self.value_codes.items()
+        ]
+        self.fields["review_round"].initial = agreed_target.round.number + 1
+        self.fields["review_round"].widget.attrs.update(inputmode="numeric", size=4)
+
+    def chosen_value_code(self):
+        return self.value_codes[self.cleaned_data["value_code"]]
