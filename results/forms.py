@@ -60,11 +60,12 @@ class AgreedTargetForm(forms.Form):
             ]
 
 
-class RoundNumberField(forms.CharField):
+class RoundNumberField(forms.Field):
     """A round number typed by a person, read by ttm.parsing (ASCII digits only)."""
 
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 4, "maxlength": 5})
+
     def to_python(self, value):
-        value = super().to_python(value)
         return None if value in self.empty_values else parsing.round_number(value)
 
 
@@ -75,7 +76,7 @@ class TradeOffLinkForm(forms.Form):
     direction = forms.ChoiceField(
         label="Expected", choices=TradeOffLink.DIRECTIONS, initial=TradeOffLink.DOWN
     )
-    review_round = RoundNumberField(label="Review in round", max_length=5)
+    review_round = RoundNumberField(label="Review in round")
 
     def __init__(self, *args, agreed_target, value_codes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +85,6 @@ class TradeOffLinkForm(forms.Form):
             (pk, vc.identifier) for pk, vc in self.value_codes.items()
         ]
         self.fields["review_round"].initial = agreed_target.round.number + 1
-        self.fields["review_round"].widget.attrs.update(inputmode="numeric", size=4)
 
     def chosen_value_code(self):
         return self.value_codes[self.cleaned_data["value_code"]]
