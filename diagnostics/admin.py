@@ -19,6 +19,7 @@ from .models import (
     Party,
     Round,
     ThingThatMatters,
+    TradeOffLink,
 )
 
 
@@ -141,6 +142,13 @@ class ThingThatMattersAdmin(CountedDeletion, admin.ModelAdmin):
     list_display = ["title", "diagnostic", "kind", "direction"]
 
 
+class TradeOffLinkInline(admin.TabularInline):
+    model = TradeOffLink
+    extra = 0
+    raw_id_fields = ["value_code"]
+
+
 @admin.register(AgreedTarget)
 class AgreedTargetAdmin(CountedDeletion, admin.ModelAdmin):
     list_display = ["value_code", "round", "level", "owner", "due_date"]
+    inlines = [TradeOffLinkInline]

@@ -555,3 +555,42 @@ class AgreedTarget(models.Model):
 
     def __str__(self):
         return f"{self.value_code_id}: level {self.level}"
+
+
+class TradeOffLink(models.Model):
+    """A Value Code that may suffer for an agreed target: "if we focus on x, y may suffer".
+
+    The review round is a number, not a Round: it is usually agreed before that round exists.
+    It must come after the target's round; the database can only check that it is not the
+    first, the service (diagnostics.targets) checks the rest, as it checks that the Value Code
+    belongs to the target's diagnostic and is not the target's own.
+    """
+
+    DOWN = "down"
+    HOLD = "hold"
+    DIRECTIONS = [(DOWN, "may go down"), (HOLD, "should hold")]
+
+    agreed_target = models.ForeignKey(
+        AgreedTarget, on_delete=models.CASCADE, related_name="trade_off_links"
+    )
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="trade_off_links"
+    )
+    direction = models.CharField(max_length=4, choices=DIRECTIONS)
+    review_round = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreed_target", "value_code"], name="one_trade_off_link_per_value_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["down", "hold"]), name="trade_off_direction_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_round__gte=2), name="trade_off_review_after_a_round"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value_code_id} {self.direction} by round {self.review_round}"

@@ -30,6 +30,7 @@ from .models import (
     Rating,
     Round,
     ThingThatMatters,
+    TradeOffLink,
 )
 
 FORMAT = "ttm-diagnostic"
@@ -53,7 +54,11 @@ def export_diagnostic(diagnostic):
     labels = {p.pk: p.label for p in participants}
     ratings = Rating.objects.filter(round__diagnostic=diagnostic).order_by("id")
     things = diagnostic.things_that_matter.prefetch_related("parties", "value_codes")
-    targets = AgreedTarget.objects.filter(round__diagnostic=diagnostic).order_by("id")
+    targets = (
+        AgreedTarget.objects.filter(round__diagnostic=diagnostic)
+        .prefetch_related("trade_off_links")
+        .order_by("id")
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -146,6 +151,14 @@ def export_diagnostic(diagnostic):
                 "trade_off": t.trade_off,
                 "owner": t.owner,
                 "due_date": _iso(t.due_date),
+                "trade_off_links": [
+                    {
+                        "value_code": identifiers[link.value_code_id],
+                        "direction": link.direction,
+                        "review_round": link.review_round,
+                    }
+                    for link in sorted(t.trade_off_links.all(), key=lambda link: link.pk)
+                ],
             }
             for t in targets
         ],
@@ -294,13 +307,23 @@ def _create(data):
         thing.parties.set(parties[name] for name in t["parties"])
         thing.value_codes.set(value_codes[identifier] for identifier in t["value_codes"])
     for t in data["agreed_targets"]:
-        AgreedTarget.objects.create(
+        target = AgreedTarget.objects.create(
             round=rounds[t["round"]],
             value_code=value_codes[t["value_code"]],
             level=parsing.checked_level(t["level"]),
             trade_off=t["trade_off"],
             owner=t["owner"],
             due_date=parse_date(t["due_date"]) if t["due_date"] else None,
+        )
+        # Files written before trade-off links existed have none.
+        TradeOffLink.objects.bulk_create(
+            TradeOffLink(
+                agreed_target=target,
+                value_code=value_codes[link["value_code"]],
+                direction=link["direction"],
+                review_round=link["review_round"],
+            )
+            for link in t.get("trade_off_links", [])
         )
     # Files written before assignment existed have none: everybody rates everything.
     Assignment.objects.bulk_create(

@@ -16,7 +16,8 @@ from django.utils.safestring import mark_safe
 
 from diagnostics import assignment, rounds
 from results import analysis as analysis_module
-from results import charts
+from results import charts, trade_offs
+from results.action_plan import action_plan
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
@@ -74,6 +75,8 @@ def gather(diagnostic, round_):
         "perception_gaps": perception_gaps(result),
         "evidence": evidence(rows, result["priorities"]),
         "agreed_targets": [row for row in rows if row["agreed_target"]],
+        "action_plan": action_plan(diagnostic, round_, result),
+        "reviewed_here": trade_offs.review(diagnostic, trade_offs.links_reviewed_in(round_)),
         "progress": progress,
         "progress_highlights": progress_highlights(progress) if progress else None,
         "things_that_matter": result["things_that_matter"],

@@ -294,6 +294,32 @@ def round_figures(round_, parties, value_codes, threshold, value_code_ids=None):
     ]
 
 
+def overall_currents(diagnostic, round_, value_codes, parties):
+    """{value_code_id: unrounded overall mean_current} of some Value Codes in one round.
+
+    The same figures `analyse` makes of that round (its published copy while open, suppressed
+    party means left out), for rules that compare rounds further apart than "the previous".
+    """
+    threshold = diagnostic.anonymity_threshold
+    ids = [vc.pk for vc in value_codes]
+    publish_due(round_, threshold=threshold, value_code_ids=ids)
+    figures = round_figures(round_, parties, value_codes, threshold, ids)
+    return {
+        vc.pk: entry["overall"]["mean_current"]
+        for vc, entry in zip(value_codes, figures, strict=True)
+    }
+
+
+def as_published(value):
+    """A figure as the JSON holds it: rounded to DECIMALS places (None stays None)."""
+    return _round(value)
+
+
+def change(later, earlier):
+    """A change as the JSON holds it: later minus earlier unrounded means, rounded; or None."""
+    return _round(_difference(later, earlier))
+
+
 def change_since(now, before, since_round):
     """The `change` entry of one Value Code: later minus earlier unrounded means (PRODUCT.md 4).
 

@@ -8,6 +8,7 @@ Every piece of user text goes through `escape`; numbers are formatted like the t
 """
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat
 from django.utils.html import escape
@@ -37,6 +38,12 @@ def level_css_class(mean):
 
 def one_decimal(value):
     return "–" if value is None else floatformat(value, 1)
+
+
+def shown_figure(value):
+    """The figure as one decimal prints it (halves up, as `floatformat`), as a Decimal: for a
+    rule that must never contradict the number printed beside its verdict."""
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def change_direction(change):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.dateparse import parse_datetime
 
-from results import analysis, charts
+from results import analysis, charts, trade_offs
 
 SORTS = {
     "section": "Section order",
@@ -57,6 +57,7 @@ class Row:
     distributions: list  # (PartyCell, current svg, target svg)
     comments: dict
     delta: dict | None
+    reviews: list  # trade_offs.Review of the agreed target's links
 
 
 def one_decimal(value):
@@ -107,7 +108,7 @@ def _sorted(entries, sort):
     )
 
 
-def _row(entry, value_code, parties, result, comments):
+def _row(entry, value_code, parties, result, comments, reviews):
     threshold = result["anonymity_threshold"]
     delta = entry["change"]
     agreed = entry["agreed_target"]
@@ -140,6 +141,7 @@ def _row(entry, value_code, parties, result, comments):
         ],
         comments={p.name: comments[p.name] for p in parties if p.name in comments},
         delta=delta,
+        reviews=reviews,
     )
 
 
@@ -165,6 +167,9 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
     value_codes = {vc.identifier: vc for vc in diagnostic.value_codes.all()}
     comments = analysis.anonymous_comments(diagnostic, round_)
     by_identifier = {vc["identifier"]: vc for vc in result["value_codes"]}
+    reviews = {}
+    for review in trade_offs.review(diagnostic, trade_offs.links_of_round(round_)):
+        reviews.setdefault(review.link.agreed_target.value_code_id, []).append(review)
     entries = [
         vc
         for vc in result["value_codes"]
@@ -177,6 +182,7 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
             parties,
             result,
             comments.get(value_codes[entry["identifier"]].pk, {}),
+            reviews.get(value_codes[entry["identifier"]].pk, []),
         )
         for entry in _sorted(entries, filters.sort)
     ]
@@ -212,6 +218,7 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         "disagreement": analysis.DISAGREEMENT,
         "perception_gap_chart": charts.perception_gap_svg(result, limit=10),
         "previous_round": previous_round,
+        "reviewed_here": trade_offs.review(diagnostic, trade_offs.links_reviewed_in(round_)),
         "has_ratings": any(result["response_counts"].values()),
         "all_pending": not any(result["published_at"].values()),
     }

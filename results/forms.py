@@ -2,6 +2,7 @@
 
 from django import forms
 
+from diagnostics.models import TradeOffLink
 from results.dashboard import SORTS, Filters
 from ttm import parsing
 
@@ -49,3 +50,33 @@ class AgreedTargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         if level_labels:
             self.fields["level"].choices = parsing.level_choices(level_labels)
+
+
+class RoundNumberField(forms.Field):
+    """A round number typed by a person, read by ttm.parsing (ASCII digits only)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 4, "maxlength": 5})
+
+    def to_python(self, value):
+        return None if value in self.empty_values else parsing.round_number(value)
+
+
+class TradeOffLinkForm(forms.Form):
+    """Name a Value Code that may suffer for an agreed target, and when to look again."""
+
+    value_code = forms.TypedChoiceField(label="Value Code that may suffer", coerce=int)
+    direction = forms.ChoiceField(
+        label="Expected", choices=TradeOffLink.DIRECTIONS, initial=TradeOffLink.DOWN
+    )
+    review_round = RoundNumberField(label="Review in round")
+
+    def __init__(self, *args, agreed_target, value_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.value_codes = {vc.pk: vc for vc in value_codes if vc.pk != agreed_target.value_code_id}
+        self.fields["value_code"].choices = [("", "Choose a Value Code")] + [
+            (pk, vc.identifier) for pk, vc in self.value_codes.items()
+        ]
+        self.fields["review_round"].initial = agreed_target.round.number + 1
+
+    def chosen_value_code(self):
+        return self.value_codes[self.cleaned_data["value_code"]]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from results.views import action_plan
 from results.views import dashboard as results
 
 app_name = "results"
@@ -13,4 +14,12 @@ urlpatterns = [
         results.agreed_target,
         name="agreed_target",
     ),
+    path(
+        "rounds/<int:number>/agreed-targets/<int:value_code_id>/trade-offs/",
+        results.trade_off_links,
+        name="trade_off_links",
+    ),
+    path("action-plan/", action_plan.page, name="action_plan"),
+    path("action-plan.csv", action_plan.csv_file, name="action_plan_csv"),
+    path("action-plan.xlsx", action_plan.xlsx_file, name="action_plan_xlsx"),
 ]

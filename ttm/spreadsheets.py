@@ -36,7 +36,9 @@ import zlib
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 MB = 1024 * 1024
 SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -149,6 +151,30 @@ def _utf8_text(raw):
 
 
 # --- XLSX --------------------------------------------------------------------------------
+
+
+def xlsx_bytes(rows, *, sheet_title):
+    """A one-sheet workbook of `rows`, the first in bold: the only way ttm writes XLSX.
+
+    Text is always stored as text, so "=x" is never a formula: ttm writes no formulas.
+    Numbers and dates stay numbers and dates; None is an empty cell.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    bold = Font(bold=True)
+    for row_number, values in enumerate(rows, start=1):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if row_number == 1:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from ttm.spreadsheets import (
     CsvLimits,
     FileRefused,
@@ -22,6 +18,7 @@ from ttm.spreadsheets import (
     read_xlsx,
     restore_cell,
 )
+from ttm.spreadsheets import xlsx_bytes as workbook_bytes
 
 from .models import CONTENT_FIELDS, Section, ValueCode
 
@@ -319,22 +316,7 @@ def csv_bytes(value_codes):
 
 
 def xlsx_bytes(value_codes, sheet_title="Value Codes"):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    bold = Font(bold=True)
-    for row_number, values in enumerate(value_code_cells(value_codes), start=1):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            # Text such as "=x" stays text: ttm never writes formulas.
-            cell.data_type = "s"
-            if row_number == 1:
-                cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    return workbook_bytes(value_code_cells(value_codes), sheet_title=sheet_title)
 
 
 def table_bytes(value_codes, filename):

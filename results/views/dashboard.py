@@ -1,16 +1,18 @@
 """Results for facilitators and sponsors: the analysis as JSON and CSV (and the dashboard)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from diagnostics import rounds, selectors, targets
-from diagnostics.models import AgreedTarget, DiagnosticValueCode
-from results import analysis
+from diagnostics.models import AgreedTarget, DiagnosticValueCode, Round
+from results import analysis, trade_offs
 from results import dashboard as dashboard_content
-from results.forms import AgreedTargetForm, DashboardFilterForm
+from results.forms import AgreedTargetForm, DashboardFilterForm, TradeOffLinkForm
 from ttm import access, parsing
 from ttm.spreadsheets import csv_writer
 
@@ -84,16 +86,50 @@ def dashboard(request, slug):
     return render(request, template, context)
 
 
-def _agreed_target_context(diagnostic, round_, value_code, form=None):
-    agreed = AgreedTarget.objects.filter(round=round_, value_code=value_code).first()
+def _agreed_target_context(diagnostic, round_, value_code, form=None, link_form=None):
+    """The agreed-target block of one Value Code; while editing, its trade-off links too."""
+    agreed = (
+        AgreedTarget.objects.filter(round=round_, value_code=value_code)
+        .select_related("round", "value_code")
+        .first()
+    )
+    reviews = []
+    if agreed is not None:
+        reviews = trade_offs.review(
+            diagnostic, trade_offs.links_of_round(round_).filter(agreed_target=agreed)
+        )
+        if form is not None and link_form is None:
+            link_form = _link_form(diagnostic, agreed)
     return {
         "diagnostic": diagnostic,
         "round": round_,
         "value_code": value_code,
         "agreed": analysis.agreed_target_figures(agreed),
+        "reviews": reviews,
         "can_record_targets": True,
         "target_form": form,
+        "link_form": link_form if form is not None else None,
     }
+
+
+def _value_codes(diagnostic):
+    return list(diagnostic.value_codes.order_by("position", "id"))
+
+
+def _link_form(diagnostic, agreed, data=None):
+    return TradeOffLinkForm(data, agreed_target=agreed, value_codes=_value_codes(diagnostic))
+
+
+def _current_values_form(diagnostic, round_, value_code):
+    agreed = AgreedTarget.objects.filter(round=round_, value_code=value_code).first()
+    initial = analysis.agreed_target_figures(agreed) or {}
+    return AgreedTargetForm(initial=initial, level_labels=diagnostic.level_labels)
+
+
+def _agreed_target_answer(request, context):
+    if request.htmx:
+        return render(request, "results/dashboard.html#agreed-target", context)
+    return render(request, "results/agreed_target_page.html", context)
 
 
 @login_required
@@ -111,13 +147,47 @@ def agreed_target(request, slug, number, value_code_id):
             targets.record_agreed_target(round=round_, value_code=value_code, **form.cleaned_data)
             form = None
     elif "show" not in request.GET:
-        agreed = AgreedTarget.objects.filter(round=round_, value_code=value_code).first()
-        initial = analysis.agreed_target_figures(agreed) or {}
-        form = AgreedTargetForm(initial=initial, level_labels=diagnostic.level_labels)
+        form = _current_values_form(diagnostic, round_, value_code)
     if request.method == "POST" and form is None and not request.htmx:
         url = reverse("results:dashboard", args=[diagnostic.slug])
         return redirect(f"{url}?round={round_.number}#vc-{value_code.pk}")
     context = _agreed_target_context(diagnostic, round_, value_code, form)
-    if request.htmx:
-        return render(request, "results/dashboard.html#agreed-target", context)
-    return render(request, "results/agreed_target_page.html", context)
+    return _agreed_target_answer(request, context)
+
+
+@login_required
+@require_POST
+def trade_off_links(request, slug, number, value_code_id):
+    """Facilitators name (or remove) Value Codes that may suffer for an agreed target."""
+    diagnostic = selectors.diagnostic_to_run(request.user, slug)
+    round_ = get_object_or_404(Round, diagnostic=diagnostic, number=number)
+    value_code = get_object_or_404(DiagnosticValueCode, diagnostic=diagnostic, pk=value_code_id)
+    agreed = get_object_or_404(
+        AgreedTarget.objects.select_related("round", "value_code"),
+        round=round_,
+        value_code=value_code,
+    )
+    link_form = None
+    if "remove" in request.POST:
+        link_id = parsing.id_or_none(request.POST.get("remove"))
+        targets.unlink_trade_off(agreed_target=agreed, link_id=link_id)
+    else:
+        link_form = _link_form(diagnostic, agreed, request.POST)
+        if link_form.is_valid():
+            chosen = link_form.cleaned_data
+            try:
+                targets.link_trade_off(
+                    agreed_target=agreed,
+                    value_code=link_form.chosen_value_code(),
+                    direction=chosen["direction"],
+                    review_round=chosen["review_round"],
+                )
+            except ValidationError as error:
+                link_form.add_error(None, error)
+            else:
+                link_form = None
+    if link_form is None and not request.htmx:
+        return redirect(reverse("results:agreed_target", args=[slug, number, value_code_id]))
+    form = _current_values_form(diagnostic, round_, value_code)
+    context = _agreed_target_context(diagnostic, round_, value_code, form, link_form)
+    return _agreed_target_answer(request, context)

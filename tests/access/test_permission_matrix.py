@@ -42,7 +42,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from diagnostics.models import AgreedTarget, Diagnostic, ThingThatMatters
+from diagnostics.models import AgreedTarget, Diagnostic, ThingThatMatters, TradeOffLink
 from reports.models import Report
 from ttm.access import FACILITATORS_GROUP
 from workshops import services as workshop_services
@@ -150,6 +150,14 @@ results:dashboard                  GET  login   login   login   2xx     404     
 results:dashboard                  POST login   login   login   2xx     404     2xx     404     2xx
 results:agreed_target              GET  login   login   login   2xx     404     403     404     2xx
 results:agreed_target              POST login   login   login   2xx     404     403     404     2xx
+results:trade_off_links            GET  login   login   login   405     405     405     405     405
+results:trade_off_links            POST login   login   login   2xx     404     403     404     2xx
+results:action_plan                GET  login   login   login   2xx     404     2xx     404     2xx
+results:action_plan                POST login   login   login   2xx     404     2xx     404     2xx
+results:action_plan_csv            GET  login   login   login   2xx     404     2xx     404     2xx
+results:action_plan_csv            POST login   login   login   2xx     404     2xx     404     2xx
+results:action_plan_xlsx           GET  login   login   login   2xx     404     2xx     404     2xx
+results:action_plan_xlsx           POST login   login   login   2xx     404     2xx     404     2xx
 # Libraries (the Facilitators group reads; the owner changes)
 valuecodes:list                    GET  login   login   login   2xx     2xx     403     403     2xx
 valuecodes:list                    POST login   login   login   405     405     403     403     405
@@ -339,20 +347,23 @@ PATTERNS = sorted(url_patterns())
 
 def make_diagnostic(slug):
     """A diagnostic with two parties, two Value Codes, an open round, a participant (and a second
-    one for revoking), a Thing That Matters, an agreed target and a live workshop capturing two
+    one for revoking), a Thing That Matters, an agreed target with a trade-off link and a live workshop capturing two
     things, which the first participant's browser joined."""
     d = SimpleNamespace()
     d.diagnostic = DiagnosticFactory(slug=slug, share_individual_reports=True)
     d.party = PartyFactory(diagnostic=d.diagnostic, name="Council", open_link_enabled=True)
     PartyFactory(diagnostic=d.diagnostic, name="Contractor")
     d.value_code = DiagnosticValueCodeFactory(diagnostic=d.diagnostic)
-    DiagnosticValueCodeFactory(diagnostic=d.diagnostic)
+    d.second_value_code = DiagnosticValueCodeFactory(diagnostic=d.diagnostic)
     d.round = RoundFactory(diagnostic=d.diagnostic, number=1)
     d.participant = ParticipantFactory(party=d.party)
     d.second = ParticipantFactory(party=d.party)
     d.thing = ThingThatMatters.objects.create(diagnostic=d.diagnostic, title="Pay on time")
     d.thing.value_codes.add(d.value_code)
-    AgreedTarget.objects.create(round=d.round, value_code=d.value_code, level=4)
+    target = AgreedTarget.objects.create(round=d.round, value_code=d.value_code, level=4)
+    TradeOffLink.objects.create(
+        agreed_target=target, value_code=d.second_value_code, direction="down", review_round=2
+    )
     d.session = workshop_services.start_session(diagnostic=d.diagnostic, capture_first=True)
     WorkshopAttendee.objects.create(session=d.session, participant=d.participant)
     d.capture = CapturedThing.objects.create(session=d.session, title="Fewer surprises")
@@ -445,6 +456,7 @@ def url_arguments(w, role):
         "diagnostics:value_code_remove": [slug, this.value_code.pk],
         "diagnostics:member_remove": [slug, sponsor],
         "results:agreed_target": [slug, this.round.number, this.value_code.pk],
+        "results:trade_off_links": [slug, this.round.number, this.value_code.pk],
         "valuecodes:import_preview": ["no-such-preview"],
         "valuecodes:export": [library, "csv"],
         "valuecodes:section_edit": [library, section],

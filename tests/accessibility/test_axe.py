@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from diagnostics.models import DiagnosticMember
+from diagnostics.models import AgreedTarget, DiagnosticMember
+from diagnostics.targets import link_trade_off
 from participation import invitations
 from workshops import services as workshop_services
 
@@ -57,6 +58,14 @@ def screens(facilitator):
     invitations.use_invitation(participant=participant)
     participant.refresh_from_db()
     slug = diagnostic.slug
+    target = AgreedTarget.objects.select_related("round").get(round__diagnostic=diagnostic)
+    link_trade_off(
+        agreed_target=target,
+        value_code=diagnostic.value_codes.exclude(pk=target.value_code_id).first(),
+        direction="down",
+        review_round=2,
+    )
+    target_page = [slug, target.round.number, target.value_code_id]
     facilitator_pages = [
         reverse("diagnostics:list"),
         reverse("diagnostics:create"),
@@ -70,6 +79,8 @@ def screens(facilitator):
         reverse("diagnostics:value_codes", args=[slug]),
         reverse("diagnostics:members", args=[slug]),
         reverse("results:dashboard", args=[slug]),
+        reverse("results:action_plan", args=[slug]),
+        reverse("results:agreed_target", args=target_page),
         reverse("reports:list", args=[slug]),
         reverse("workshop_presenter:presenter", args=[slug]),
         reverse("workshop_presenter:room", args=[slug, session.pk]),

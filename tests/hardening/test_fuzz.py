@@ -21,7 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from .world import client_as
 
 PROJECT = Path(__file__).resolve().parents[2]
-APPS = ("diagnostics", "valuecodes", "workshops", "reports", "ttm")
+APPS = ("diagnostics", "participation", "results", "hub", "valuecodes", "workshops", "reports")
+APPS += ("ttm",)
 ROLES = ("anonymous", "participant", "facilitator", "sponsor", "superuser")
 # Django's admin is Django's own, tested there; every other URL of the project is fuzzed.
 NOT_OURS = ("admin",)

@@ -1,5 +1,6 @@
-"""One diagnostic with everything in it (rounds, people, a live workshop with captures, a
-report, a library) and a logged-in client per role, for the bad-input and fuzz tests."""
+"""One diagnostic with everything in it (rounds, people, an agreed target with a trade-off link,
+a live workshop with captures, a report, a library) and a logged-in client per role, for the
+bad-input and fuzz tests."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from django.test import Client
 
 from diagnostics import services as diagnostic_services
 from diagnostics.models import DiagnosticMember, Rating
+from diagnostics.targets import link_trade_off, record_agreed_target
 from reports.models import Report
 from workshops import services as workshop_services
 
@@ -53,6 +55,10 @@ def build_world():
         current_answered=True,
         target_answered=True,
         comment="Late again",
+    )
+    target = record_agreed_target(round=round_, value_code=value_codes[0], level=4)
+    link_trade_off(
+        agreed_target=target, value_code=value_codes[1], direction="down", review_round=2
     )
     session = workshop_services.start_session(
         diagnostic=diagnostic, user=facilitator, capture_first=True

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from reports.pdf import html_to_pdf
 from results.analysis import analyse
 
 from ..analysis.helpers import sample_diagnostic
+from ..analysis.trade_off_world import agree, two_rounds
 from ..factories import (
     DiagnosticFactory,
     DiagnosticValueCodeFactory,
@@ -263,3 +265,22 @@ def test_the_summary_shows_priority_beside_the_gap_only_when_weights_make_them_d
     assert ">Priority</th>" not in summary() and "so the priority is the gap" in summary()
     diagnostic.value_codes.filter(pk=diagnostic.value_codes.first().pk).update(weight=2)
     assert ">Priority</th>" in summary() and "so the priority is the gap" not in summary()
+
+
+@pytest.mark.django_db
+def test_the_action_plan_chapter_lists_targets_with_their_trade_offs_and_reviews():
+    world = two_rounds()
+    agree(world, level=3, owner="Ann", due_date=datetime.date(2027, 1, 31), trade_off="Fewer")
+    first = pdf_text(
+        html_to_pdf(business_case.to_html(business_case.gather(world.diagnostic, world.rounds[1])))
+    )
+    assert "Action plan" in first
+    assert "31 Jan 2027 Speed 2.3 3 Ann Fewer" in first  # now: (2 + 2.5) / 2 = 2.25
+    assert "Quality may go down, review in round 2: went down, as expected (▼ −0.8)" in first
+    assert "target level 3 reached (3.3 in round 2)" in first
+    second = pdf_text(
+        html_to_pdf(business_case.to_html(business_case.gather(world.diagnostic, world.rounds[2])))
+    )
+    assert "Trade-offs reviewed in round 2" in second
+    assert "Cost should hold went down (▼ −0.3)" in second
+    assert "No agreed targets have been recorded for round 2 yet" in second

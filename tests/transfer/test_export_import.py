@@ -12,6 +12,7 @@ from diagnostics.models import (
     Rating,
     Round,
     ThingThatMatters,
+    TradeOffLink,
 )
 from diagnostics.transfer import export_diagnostic
 
@@ -37,7 +38,7 @@ def rich_diagnostic(sample_data):
     )
     thing.parties.set(diagnostic.parties.all())
     thing.value_codes.set(diagnostic.value_codes.all()[:2])
-    AgreedTarget.objects.create(
+    target = AgreedTarget.objects.create(
         round=Round.objects.get(diagnostic=diagnostic),
         value_code=diagnostic.value_codes.first(),
         level=4,
@@ -58,6 +59,12 @@ def rich_diagnostic(sample_data):
         sections=[],
         value_codes=[diagnostic.value_codes.all()[1]],
     )
+    TradeOffLink.objects.create(
+        agreed_target=target,
+        value_code=diagnostic.value_codes.order_by("position")[1],
+        direction="hold",
+        review_round=2,
+    )
     return diagnostic
 
 
@@ -76,6 +83,9 @@ def test_export_then_import_elsewhere_gives_the_same_analysis(rich_diagnostic, t
     imported = Diagnostic.objects.get(slug="sample")
     assert imported.memberships.count() == 2
     assert export_diagnostic(imported) == exported
+    assert exported["agreed_targets"][0]["trade_off_links"] == [
+        {"value_code": "Credibility", "direction": "hold", "review_round": 2}
+    ]
 
 
 def test_import_refuses_an_existing_slug_and_writes_nothing(rich_diagnostic, tmp_path):
