@@ -1,10 +1,10 @@
 """The action plan of a round, for facilitators and sponsors: a page, a CSV and an XLSX."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from diagnostics import selectors
+from diagnostics import rounds, selectors
 from results import analysis
 from results.action_plan import action_plan, csv_bytes, workbook_bytes
 from ttm import access, parsing
@@ -16,10 +16,7 @@ def _plan(request, slug):
     """(diagnostic, round, analyse() of it, the action plan) for `?round=N` (default latest)."""
     diagnostic = selectors.diagnostic_to_read(request.user, slug)
     number = parsing.optional_round_number(request.GET.get("round"))
-    try:
-        round_ = analysis.resolve_round(diagnostic, number)
-    except analysis.NoRound as exc:
-        raise Http404("No such round") from exc
+    round_ = rounds.chosen_round(diagnostic, number)
     result = analysis.analyse(diagnostic, round_.number)
     return diagnostic, round_, result, action_plan(diagnostic, round_, result)
 
