@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. The project shell (settings, URLs, the landing page, the Celery app) sits on
 # top; the toolkit of ttm/ sits below every app and imports none.
 LAYERS = [
-    {"ttm.levels", "ttm.cache", "ttm.spreadsheets", "ttm.log_filters"},
+    {"ttm.levels", "ttm.ordering", "ttm.cache", "ttm.spreadsheets", "ttm.log_filters"},
     {"ttm.ratelimit", "ttm.parsing", "ttm.access", "ttm.gunicorn_logging"},
     {"ttm.login_throttle", "ttm.middleware"},
     {"valuecodes"},
