@@ -350,7 +350,12 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     """
     round_ = resolve_round(diagnostic, round_number)
     threshold = diagnostic.anonymity_threshold
-    publish_due(round_, threshold=threshold, value_code_ids=value_code_ids)
+    publish_due(
+        round_,
+        threshold=threshold,
+        value_code_ids=value_code_ids,
+        estimates=diagnostic.asks_estimates,
+    )
     parties = list(diagnostic.parties.order_by("position", "id"))
     value_codes = diagnostic.value_codes.order_by("position", "id")
     if value_code_ids is not None:

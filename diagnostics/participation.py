@@ -15,11 +15,24 @@ from django.utils import timezone
 from valuecodes.models import LEVELS
 
 from . import save_sql
-from .models import DiagnosticValueCode, Participant, Party, Rating, Round, random_code
+from .models import (
+    DiagnosticValueCode,
+    Estimate,
+    Participant,
+    Party,
+    Rating,
+    Round,
+    random_code,
+)
 
-ANSWER_KEYS = ("current_level", "target_level", "comment")
-ANSWERED_FLAG = {"current_level": "current_answered", "target_level": "target_answered"}
+ANSWER_KEYS = ("current_level", "target_level", "comment", "importance_level")
+ANSWERED_FLAG = {
+    "current_level": "current_answered",
+    "target_level": "target_answered",
+    "importance_level": "importance_answered",
+}
 MINUTES_PER_VALUE_CODE = 0.75
+NOT_GIVEN = object()  # an answer left out of a save, unlike None ("don't know")
 RATING_KEY = ["participant", "value_code", "round"]
 
 
@@ -136,10 +149,17 @@ def participant_for_save(token, value_code_id):
 def rating_sheet(participant, round):
     """The diagnostic's Value Codes grouped by section, each with this participant's rating.
 
-    Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None).
-    Two queries whatever the number of Value Codes.
+    Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None)
+    and reads in the participant's party's own wording. Three queries whatever the number of
+    Value Codes.
     """
-    value_codes = list(DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id))
+    value_codes = list(
+        DiagnosticValueCode.objects.filter(
+            diagnostic_id=participant.diagnostic_id
+        ).prefetch_related("wordings")
+    )
+    for value_code in value_codes:
+        in_own_words(value_code, participant.party.name)
     ratings = {}
     if round is not None:
         ratings = {
@@ -158,6 +178,19 @@ def rating_sheet(participant, round):
     ]
 
 
+def in_own_words(value_code, party_name):
+    """Show `value_code` (with `wordings` prefetched) in the wording of the perspective named
+    like the party, ignoring case, where it has one: changed in memory, for display only.
+    Every figure still treats it as the one Value Code it is."""
+    for wording in value_code.wordings.all():
+        if wording.perspective.casefold() == party_name.casefold():
+            for field, text in wording.wording.items():
+                if text:
+                    setattr(value_code, field, text)
+            value_code.worded_for = wording.perspective
+    return value_code
+
+
 def value_code_of(participant, value_code_id):
     """A Value Code of the participant's own diagnostic; 404 for anyone else's."""
     value_code = DiagnosticValueCode.objects.filter(
@@ -171,12 +204,14 @@ def value_code_of(participant, value_code_id):
 # Writes
 
 
-def _clean_answers(answers):
+def _clean_answers(answers, *, asks_importance=False):
     unknown = set(answers) - set(ANSWER_KEYS)
     if unknown:
         raise ValidationError(f"Unknown answer: {', '.join(sorted(unknown))}.")
+    if "importance_level" in answers and not asks_importance:
+        raise ValidationError(IMPORTANCE_NOT_ASKED)
     fields = {}
-    for key in ("current_level", "target_level"):
+    for key in ANSWERED_FLAG:
         if key not in answers:
             continue
         level = answers[key]
@@ -191,6 +226,10 @@ def _clean_answers(answers):
 
 
 ROUND_CLOSED = "Rating is closed: no round is open for this diagnostic."
+IMPORTANCE_NOT_ASKED = "This diagnostic does not ask how much each Value Code matters."
+ESTIMATES_NOT_ASKED = "This diagnostic does not ask for estimates of the other side."
+NOT_ANOTHER_PARTY = "An estimate is about another party of this diagnostic, never your own."
+MAX_ESTIMATES = 50  # parties per save: a diagnostic has a handful
 FOREIGN_VALUE_CODE = "This Value Code belongs to another diagnostic."
 
 
@@ -209,7 +248,8 @@ def save_rating(*, participant, value_code, answers):
     know") and "comment". Keys left out keep their earlier value. Two queries: the open round
     and one upsert.
     """
-    fields = _clean_answers(answers)
+    asks_importance = "importance_level" in answers and participant.diagnostic.asks_importance
+    fields = _clean_answers(answers, asks_importance=asks_importance)
     if value_code.diagnostic_id != participant.diagnostic_id:
         raise ValidationError(FOREIGN_VALUE_CODE)
     round = _check_may_rate(participant)
@@ -245,7 +285,11 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     as for save_rating. One upsert, so queries do not grow with the number of Value Codes.
     """
     round = _check_may_rate(participant)
-    cleaned = {pk: _clean_answers(answers) for pk, answers in answers_by_value_code_id.items()}
+    diagnostic = participant.diagnostic
+    cleaned = {
+        pk: _clean_answers(answers, asks_importance=diagnostic.asks_importance)
+        for pk, answers in answers_by_value_code_id.items()
+    }
     own_ids = set(
         DiagnosticValueCode.objects.filter(
             diagnostic_id=participant.diagnostic_id, pk__in=list(cleaned)
@@ -267,20 +311,118 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     return len(ratings)
 
 
-def upsert_ratings(ratings):
-    """Insert or update ratings on (participant, value_code, round) in one statement."""
+def save_estimate_sheet(*, participant, estimates_by_value_code_id):
+    """The estimates of the sheet POST: {Value Code id: {about party id: level or None}}.
+
+    The Value Codes were checked by save_answer_sheet; each party must be another party of the
+    diagnostic. One upsert whatever their number."""
+    if not estimates_by_value_code_id:
+        return 0
+    diagnostic = participant.diagnostic
+    if not diagnostic.asks_estimates:
+        raise ValidationError(ESTIMATES_NOT_ASKED)
+    round = _check_may_rate(participant)
+    others = set(diagnostic.parties.exclude(pk=participant.party_id).values_list("pk", flat=True))
+    estimates = []
+    for value_code_id, levels in estimates_by_value_code_id.items():
+        _check_estimates(levels, others)
+        estimates.extend(
+            Estimate(
+                round=round,
+                participant=participant,
+                value_code_id=value_code_id,
+                about_party_id=party_id,
+                level=level,
+            )
+            for party_id, level in levels.items()
+        )
+    Estimate.objects.bulk_create(
+        estimates,
+        update_conflicts=True,
+        unique_fields=["round", "participant", "value_code", "about_party"],
+        update_fields=["level", "updated_at"],
+    )
+    return len(estimates)
+
+
+def _check_estimates(levels, other_party_ids):
+    if len(levels) > MAX_ESTIMATES:
+        raise ValidationError(NOT_ANOTHER_PARTY)
+    for party_id, level in levels.items():
+        if party_id not in other_party_ids:
+            raise ValidationError(NOT_ANOTHER_PARTY)
+        _check_level(level)
+
+
+def _check_level(level):
+    if level is not None and (isinstance(level, bool) or level not in LEVELS):
+        raise ValidationError(f'A level is 1 to 5 or "don\'t know", not {level!r}.')
+
+
+def participant_for_understanding(token, value_code_id, about_party_ids):
+    """As participant_for_save, for a save of importance and estimates (one query): the
+    participant carries `.open_round_id`, `.rates_value_code`, `.asks_estimates`,
+    `.asks_importance` and `.others_named` (how many of `about_party_ids` are other parties)."""
+    found = save_sql.read_for_understanding(token, value_code_id, list(about_party_ids))
+    if found is None:
+        raise Http404("No such link")
+    participant, *facts = found
+    (
+        participant.open_round_id,
+        participant.rates_value_code,
+        participant.asks_estimates,
+        participant.asks_importance,
+        participant.others_named,
+    ) = facts
+    return check_active(participant)
+
+
+def save_understanding_through_link(*, participant, value_code_id, importance, estimates):
+    """Record how much a Value Code matters to the participant and where they think other
+    parties would place its current state, for a participant read by
+    participant_for_understanding: two statements, the rating's upsert and the estimates'.
+
+    `importance` is a level, None for "don't know", or NOT_GIVEN; `estimates` maps other
+    parties' ids to a level or None. The rating is written even without importance, so that
+    every estimate belongs to a rating (the raw export is made of ratings)."""
+    if not participant.rates_value_code:
+        raise ValidationError(FOREIGN_VALUE_CODE)
+    fields = {}
+    if importance is not NOT_GIVEN:
+        fields = _clean_answers(
+            {"importance_level": importance}, asks_importance=participant.asks_importance
+        )
+    if estimates:
+        if not participant.asks_estimates:
+            raise ValidationError(ESTIMATES_NOT_ASKED)
+        if len(estimates) > MAX_ESTIMATES or participant.others_named != len(estimates):
+            raise ValidationError(NOT_ANOTHER_PARTY)
+        for level in estimates.values():
+            _check_level(level)
+    if participant.open_round_id is None:
+        raise RatingRefused(ROUND_CLOSED)
+    rating = _upsert_rating(participant.pk, value_code_id, participant.open_round_id, fields)
+    if estimates:
+        save_sql.upsert_estimates(
+            participant_id=participant.pk,
+            value_code_id=value_code_id,
+            round_id=participant.open_round_id,
+            levels=estimates,
+        )
+    return rating
+
+
+def upsert_ratings(ratings, *, importance=True):
+    """Insert or update ratings on (participant, value_code, round) in one statement;
+    without `importance`, an existing rating keeps the importance it has."""
+    fields = ["current_level", "target_level", "current_answered", "target_answered", "comment"]
+    if importance:
+        fields += ["importance_level", "importance_answered"]
     Rating.objects.bulk_create(
         ratings,
         update_conflicts=True,
         unique_fields=RATING_KEY,
-        update_fields=[
-            "current_level",
-            "target_level",
-            "current_answered",
-            "target_answered",
-            "comment",
-            "updated_at",
-        ],
+        update_fields=[*fields, "updated_at"],
     )
 
 

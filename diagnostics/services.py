@@ -14,10 +14,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ttm import access, parsing
+from valuecodes.models import PerspectiveWording
 
 from .models import (
+    PRIORITY_BASES,
+    PRIORITY_BY_IMPORTANCE,
+    PRIORITY_BY_WEIGHT,
     Diagnostic,
     DiagnosticMember,
+    DiagnosticPerspectiveWording,
     DiagnosticValueCode,
     Party,
     Rating,
@@ -131,9 +136,13 @@ def create_diagnostic(
     created_by=None,
     facilitators=(),
     sponsors=(),
+    asks_estimates=False,
+    asks_importance=False,
+    priority_basis=PRIORITY_BY_WEIGHT,
 ):
     """A new diagnostic with its parties and copies of `value_codes` (library Value Codes, in
-    order); the creator becomes a facilitator and round 1 opens."""
+    order); the creator becomes a facilitator and round 1 opens. Priority by importance asks
+    for importance."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the diagnostic a name."})
@@ -150,12 +159,16 @@ def create_diagnostic(
     if value_codes:
         library = value_codes[0].library
         labels = {f"label_{level}": getattr(library, f"label_{level}") for level in range(1, 6)}
+    priority_basis = _check_priority_basis(priority_basis)
     diagnostic = Diagnostic.objects.create(
         name=name[:160],
         slug=unique_slug(name),
         purpose=(purpose or "").strip(),
         anonymity_threshold=threshold,
         created_by=created_by,
+        asks_estimates=bool(asks_estimates),
+        asks_importance=bool(asks_importance) or priority_basis == PRIORITY_BY_IMPORTANCE,
+        priority_basis=priority_basis,
         **labels,
     )
     Party.objects.bulk_create(
@@ -175,6 +188,32 @@ def create_diagnostic(
         for user, role in members.values()
     )
     Round.objects.create(diagnostic=diagnostic, number=1)
+    return diagnostic
+
+
+def _check_priority_basis(priority_basis):
+    if priority_basis not in dict(PRIORITY_BASES):
+        raise ValidationError(
+            {"priority_basis": f"The priority basis is {' or '.join(dict(PRIORITY_BASES))}."}
+        )
+    return priority_basis
+
+
+@transaction.atomic
+def set_mutual_understanding(*, diagnostic, asks_estimates, asks_importance, priority_basis):
+    """Switch the questions of PRODUCT.md 10 on or off and choose what priority is made of.
+
+    Switching off hides a question and its figures; answers already given are kept, and show
+    again if it is switched back on. Priority by importance needs importance asked."""
+    priority_basis = _check_priority_basis(priority_basis)
+    if priority_basis == PRIORITY_BY_IMPORTANCE and not asks_importance:
+        raise ValidationError(
+            {"priority_basis": "Priority by importance needs the importance question switched on."}
+        )
+    diagnostic.asks_estimates = bool(asks_estimates)
+    diagnostic.asks_importance = bool(asks_importance)
+    diagnostic.priority_basis = priority_basis
+    diagnostic.save(update_fields=["asks_estimates", "asks_importance", "priority_basis"])
     return diagnostic
 
 
@@ -239,7 +278,30 @@ def add_value_codes(*, diagnostic, value_codes, weights=None):
         raise ValidationError(
             {"value_codes": f"The diagnostic already has Value Codes named {', '.join(clashes)}."}
         )
-    return DiagnosticValueCode.objects.bulk_create(copies)
+    created = DiagnosticValueCode.objects.bulk_create(copies)
+    _copy_wordings(diagnostic, [copy.source_id for copy in copies])
+    return created
+
+
+def _copy_wordings(diagnostic, source_ids):
+    """Every perspective's wording comes along, not only those of today's parties: a party
+    whose name matches one (ignoring case) reads it, also one added or renamed later."""
+    if not source_ids:
+        return
+    copies = dict(
+        diagnostic.value_codes.filter(source_id__in=source_ids).values_list("source_id", "pk")
+    )
+    DiagnosticPerspectiveWording.objects.bulk_create(
+        (
+            DiagnosticPerspectiveWording(
+                value_code_id=copies[wording.value_code_id],
+                perspective=wording.perspective,
+                **wording.wording,
+            )
+            for wording in PerspectiveWording.objects.filter(value_code_id__in=list(copies))
+        ),
+        batch_size=500,
+    )
 
 
 @transaction.atomic

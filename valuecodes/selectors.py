@@ -50,6 +50,7 @@ def library_value_codes(library):
     """Every Value Code of the library in table order (section order, then position)."""
     return (
         library.value_codes.select_related("section")
+        .prefetch_related("wordings")
         .order_by("section__position", "section_id", "position", "id")
         .all()
     )
