@@ -387,6 +387,8 @@ def save_understanding_through_link(*, participant, value_code_id, importance, e
     every estimate belongs to a rating (the raw export is made of ratings)."""
     if not participant.rates_value_code:
         raise ValidationError(FOREIGN_VALUE_CODE)
+    if importance is NOT_GIVEN and not estimates:
+        raise ValidationError("There is nothing to save: no importance and no estimate.")
     fields = {}
     if importance is not NOT_GIVEN:
         fields = _clean_answers(

@@ -210,6 +210,8 @@ participant:rate                   GET  404     2xx     2xx     404     404     
 participant:rate                   POST 404     3xx     3xx     404     404     404     404     404
 participant:save                   GET  405     405     405     405     405     405     405     405
 participant:save                   POST 404     3xx     404     404     404     404     404     404
+participant:save_understanding     GET  405     405     405     405     405     405     405     405
+participant:save_understanding     POST 404     400     404     404     404     404     404     404
 participant:email_link             GET  405     405     405     405     405     405     405     405
 participant:email_link             POST 404     3xx     3xx     404     404     404     404     404
 participant:join                   GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
@@ -452,6 +454,7 @@ def url_arguments(w, role):
         "participant:home": [token],
         "participant:rate": [token],
         "participant:save": [token, this.value_code.pk],
+        "participant:save_understanding": [token, this.value_code.pk],
         "participant:email_link": [token_of(w, role, "invitation_token")],
         "participant:join": [this.party.open_link_token],
         "workshop_presenter:live": [slug, session],
