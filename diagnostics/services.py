@@ -219,9 +219,17 @@ def set_mutual_understanding(*, diagnostic, asks_estimates, asks_importance, pri
 
 @transaction.atomic
 def update_diagnostic(
-    *, diagnostic, name, purpose="", anonymity_threshold=3, share_individual_reports=None
+    *,
+    diagnostic,
+    name,
+    purpose="",
+    anonymity_threshold=3,
+    share_individual_reports=None,
+    asks_estimates=None,
+    asks_importance=None,
+    priority_basis=None,
 ):
-    """Settings of a diagnostic; `share_individual_reports` None leaves that switch as it is."""
+    """Settings of a diagnostic; a switch or basis given as None is left as it is."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the diagnostic a name."})
@@ -237,6 +245,19 @@ def update_diagnostic(
     if share_individual_reports is not None:
         diagnostic.share_individual_reports = bool(share_individual_reports)
         fields.append("share_individual_reports")
+    understanding = {
+        "asks_estimates": asks_estimates,
+        "asks_importance": asks_importance,
+        "priority_basis": priority_basis,
+    }
+    if any(value is not None for value in understanding.values()):
+        set_mutual_understanding(
+            diagnostic=diagnostic,
+            **{
+                key: getattr(diagnostic, key) if value is None else value
+                for key, value in understanding.items()
+            },
+        )
     diagnostic.save(update_fields=fields)
     return diagnostic
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from diagnostics import participation, services
 from diagnostics.models import Diagnostic, DiagnosticPerspectiveWording, Estimate, Rating
@@ -161,3 +162,23 @@ def test_an_estimate_about_ones_own_party_is_refused():
         participant=participant, estimates_by_value_code_id={value_code.pk: {contractor.pk: 3}}
     )
     assert Estimate.objects.get().about_party == contractor
+
+
+def test_the_facilitator_switches_the_questions_on_the_settings_page(
+    facilitator_client, facilitator
+):
+    diagnostic = make_diagnostic(facilitator=facilitator)
+    url = reverse("diagnostics:edit", args=[diagnostic.slug])
+    page = facilitator_client.get(url).content.decode()
+    assert "Ask where the other side would say we are" in page
+    data = {"name": diagnostic.name, "anonymity_threshold": "3", "priority_basis": "importance"}
+    response = facilitator_client.post(url, data)
+    assert response.status_code == 200  # importance is not asked: the form says so
+    assert "needs the importance question switched on" in response.content.decode()
+    response = facilitator_client.post(
+        url, {**data, "asks_importance": "on", "asks_estimates": "on"}
+    )
+    assert response.status_code == 302
+    diagnostic.refresh_from_db()
+    assert (diagnostic.asks_estimates, diagnostic.asks_importance) == (True, True)
+    assert diagnostic.priority_basis == "importance"
