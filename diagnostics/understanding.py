@@ -198,3 +198,68 @@ def add_figures(diagnostic, round_, answers, parties, value_codes, figures, valu
             )
         top["understanding"] = understanding_scores(figures, parties)
     return top
+
+
+# What the "Do we understand each other?" page shows, made of the analysis (one figure
+# everywhere: screens round the analysis's own values).
+
+MISREADINGS_PER_PAIR = 5
+MATTERS = 3.5  # a party mean of importance at least this: the Value Code matters to it
+DOES_NOT_MATTER = 2.5  # at most this: it does not
+
+
+def misreadings(result, limit=MISREADINGS_PER_PAIR):
+    """[(A, B, [{identifier, mean_estimate, actual, misreading}, ...])] for every directed pair
+    with readable estimates, the largest misreadings first (ties by identifier)."""
+    parties = result["parties"]
+    pairs = []
+    for party in parties:
+        for other in parties:
+            if other == party:
+                continue
+            found = []
+            for vc in result["value_codes"]:
+                entry = vc.get("estimates", {}).get(party, {}).get(other)
+                if entry and entry["misreading"] is not None:
+                    found.append({"identifier": vc["identifier"], **entry})
+            found.sort(key=lambda e: (-abs(e["misreading"]), e["identifier"]))
+            if found:
+                pairs.append((party, other, found[:limit]))
+    return pairs
+
+
+def understanding_matrix(result):
+    """[(A, [(B, score entry or None, is A itself)])]: who understands whom, row by row."""
+    scores = result.get("understanding", {})
+    return [
+        (
+            party,
+            [
+                (other, scores.get(party, {}).get(other), other == party)
+                for other in result["parties"]
+            ],
+        )
+        for party in result["parties"]
+    ]
+
+
+def importance_contrasts(result):
+    """[{identifier, parties: [(name, mean or None)], gap, matters_to, not_to}] of the Value
+    Codes with an importance gap, largest first (ties by identifier); `matters_to` and `not_to`
+    name the parties to which it clearly matters and clearly does not."""
+    rows = []
+    for vc in result["value_codes"]:
+        if vc.get("importance_gap") is None:
+            continue
+        means = [(p, vc["importance"][p]["mean_importance"]) for p in result["parties"]]
+        rows.append(
+            {
+                "identifier": vc["identifier"],
+                "parties": means,
+                "gap": vc["importance_gap"],
+                "matters_to": [p for p, m in means if m is not None and m >= MATTERS],
+                "not_to": [p for p, m in means if m is not None and m <= DOES_NOT_MATTER],
+            }
+        )
+    rows.sort(key=lambda row: (-row["gap"], row["identifier"]))
+    return rows
