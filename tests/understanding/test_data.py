@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from diagnostics import participation, services
+from diagnostics import services
 from diagnostics.models import Diagnostic, DiagnosticPerspectiveWording, Estimate, Rating
+from participation import services as participation
 from valuecodes.models import PerspectiveWording
 
 from ..diagnostics.builders import make_diagnostic, make_library

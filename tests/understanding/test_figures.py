@@ -4,8 +4,8 @@ understanding per pair, importance, priority by importance, alignment."""
 import pytest
 from django.utils.timezone import now
 
-from diagnostics.analysis import analyse
 from diagnostics.models import Estimate, Rating
+from results.analysis import analyse
 
 from ..factories import (
     DiagnosticFactory,

@@ -3,8 +3,9 @@ round shows their published copy, never the live answers."""
 
 import pytest
 
-from diagnostics import participation, services
-from diagnostics.analysis import analyse
+from diagnostics import services
+from participation import services as participation
+from results.analysis import analyse
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics.analysis import analyse
 from diagnostics.models import DiagnosticMember
+from results.analysis import analyse
 
 from ..factories import MemberFactory
 from .test_figures import DK, World, two_parties
