@@ -277,9 +277,10 @@ def _save_whole_sheet(request, participant):
         estimates = _levels(_estimates_from_post(request.POST))
         ids |= set(estimates)
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
-        participation.save_answer_sheet(participant=participant, answers_by_value_code_id=answers)
-        participation.save_estimate_sheet(
-            participant=participant, estimates_by_value_code_id=estimates
+        participation.save_whole_sheet(
+            participant=participant,
+            answers_by_value_code_id=answers,
+            estimates_by_value_code_id=estimates,
         )
     except participation.RatingRefused as refused:
         messages.error(request, refused.messages[0])
