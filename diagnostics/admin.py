@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from valuecodes.admin import PerspectiveWordingFormSet
 from valuecodes.models import LABEL_FIELDS
 
 from . import services
@@ -14,6 +15,7 @@ from .models import (
     AgreedTarget,
     Diagnostic,
     DiagnosticMember,
+    DiagnosticPerspectiveWording,
     DiagnosticValueCode,
     Participant,
     Party,
@@ -54,6 +56,9 @@ class DiagnosticAdminForm(forms.ModelForm):
             "purpose",
             "anonymity_threshold",
             "share_individual_reports",
+            "asks_estimates",
+            "asks_importance",
+            "priority_basis",
             *LABEL_FIELDS,
             "created_by",
         ]
@@ -76,8 +81,18 @@ class DiagnosticAdmin(CountedDeletion, admin.ModelAdmin):
     inlines = [PartyInline, MemberInline]
 
 
+class PerspectiveWordingInline(admin.StackedInline):
+    """Each party's own wording of the Value Code: read by the party named like the
+    perspective (ignoring case)."""
+
+    model = DiagnosticPerspectiveWording
+    formset = PerspectiveWordingFormSet
+    extra = 0
+
+
 @admin.register(DiagnosticValueCode)
 class DiagnosticValueCodeAdmin(CountedDeletion, admin.ModelAdmin):
+    inlines = [PerspectiveWordingInline]
     list_display = ["identifier", "diagnostic", "section", "weight", "position"]
     list_filter = ["diagnostic"]
     list_select_related = ["diagnostic"]

@@ -2,11 +2,17 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ttm import access
-from valuecodes.models import LevelLabels, ValueCodeContent
+from valuecodes.models import (
+    LevelLabels,
+    PerspectiveWordingContent,
+    ValueCodeContent,
+    perspective_constraints,
+)
 
 
 def new_token():
@@ -34,6 +40,15 @@ def _level_or_null(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
 
 
+# What a Value Code's priority is made of (PRODUCT.md 4 and 10).
+PRIORITY_BY_WEIGHT = "weight"
+PRIORITY_BY_IMPORTANCE = "importance"
+PRIORITY_BASES = [
+    (PRIORITY_BY_WEIGHT, "The Value Code's weight"),
+    (PRIORITY_BY_IMPORTANCE, "How much it matters to the people who rate (importance)"),
+]
+
+
 class Diagnostic(LevelLabels):
     name = models.CharField(max_length=160)
     slug = models.SlugField(max_length=80, unique=True)
@@ -46,6 +61,20 @@ class Diagnostic(LevelLabels):
     share_individual_reports = models.BooleanField(
         default=False,
         help_text="Participants who finished see their answers beside the aggregated figures.",
+    )
+    # Mutual understanding (PRODUCT.md 10): each question is asked only when switched on.
+    asks_estimates = models.BooleanField(
+        "ask for estimates of the other side",
+        default=False,
+        help_text="Partners say where each other party would place the current state.",
+    )
+    asks_importance = models.BooleanField(
+        "ask how much each Value Code matters",
+        default=False,
+        help_text="Partners rate how much each Value Code matters to them, 1 to 5.",
+    )
+    priority_basis = models.CharField(
+        max_length=10, choices=PRIORITY_BASES, default=PRIORITY_BY_WEIGHT
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -61,6 +90,15 @@ class Diagnostic(LevelLabels):
             *LevelLabels.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(anonymity_threshold__gte=1), name="diagnostic_threshold_at_least_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority_basis__in=[PRIORITY_BY_WEIGHT, PRIORITY_BY_IMPORTANCE]),
+                name="diagnostic_priority_basis_valid",
+            ),
+            # Priority by importance needs importance to be asked, or every priority is null.
+            models.CheckConstraint(
+                condition=~Q(priority_basis=PRIORITY_BY_IMPORTANCE) | Q(asks_importance=True),
+                name="diagnostic_priority_by_importance_asks_it",
             ),
         ]
 
@@ -150,6 +188,22 @@ class DiagnosticValueCode(ValueCodeContent):
                 condition=Q(weight__gt=0), name="diagnostic_valuecode_weight_positive"
             ),
         ]
+
+
+class DiagnosticPerspectiveWording(PerspectiveWordingContent):
+    """The diagnostic's copy of a perspective's wording of one of its Value Codes.
+
+    The party whose name equals the perspective (ignoring case) reads it: matched when read,
+    so a party added or renamed later finds its wording too, and library edits never reach it.
+    """
+
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="wordings"
+    )
+
+    class Meta(PerspectiveWordingContent.Meta):
+        ordering = ["value_code", Lower("perspective")]
+        constraints = perspective_constraints("diagnostic_wording")
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -383,6 +437,9 @@ class Rating(models.Model):
     current_answered = models.BooleanField(default=False)
     target_answered = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
+    # How much the Value Code matters to this person (PRODUCT.md 10), asked when switched on.
+    importance_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    importance_answered = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -403,6 +460,14 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=Q(target_level__isnull=True) | Q(target_answered=True),
                 name="rating_target_level_is_answered",
+            ),
+            models.CheckConstraint(
+                condition=_level_or_null("importance_level"),
+                name="rating_importance_level_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(importance_level__isnull=True) | Q(importance_answered=True),
+                name="rating_importance_level_is_answered",
             ),
         ]
         indexes = [
@@ -457,11 +522,21 @@ class PublishedRating(models.Model):
     current_answered = models.BooleanField(default=False)
     target_answered = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
+    importance_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    importance_answered = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "value_code", "round"], name="one_published_rating"
+            ),
+            models.CheckConstraint(
+                condition=_level_or_null("importance_level"),
+                name="published_importance_level_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(importance_level__isnull=True) | Q(importance_answered=True),
+                name="published_importance_level_is_answered",
             ),
             models.CheckConstraint(
                 condition=_level_or_null("current_level"),
@@ -485,6 +560,78 @@ class PublishedRating(models.Model):
 
     def __str__(self):
         return f"{self.participant_id} on {self.value_code_id} in {self.round_id} (published)"
+
+
+class Estimate(models.Model):
+    """Where a participant thinks another party would place the current state of a Value Code
+    in a round (PRODUCT.md 10); a null level is "don't know". The row exists once answered.
+
+    Never about the participant's own party: participation.services refuses it before it is
+    written (the party lives on the participant, which a check constraint cannot reach).
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="estimates")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="estimates")
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="estimates"
+    )
+    about_party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant", "value_code", "about_party"],
+                name="one_estimate_per_participant_and_party",
+            ),
+            models.CheckConstraint(condition=_level_or_null("level"), name="estimate_level_1_to_5"),
+        ]
+        indexes = [
+            models.Index(fields=["round", "updated_at"], name="estimate_round_updated"),
+            models.Index(fields=["round", "value_code"], name="estimate_round_valuecode"),
+        ]
+
+    def __str__(self):
+        return f"Estimate on Value Code {self.value_code_id} in round {self.round_id}"
+
+
+class PublishedEstimate(models.Model):
+    """An estimate as it stood at its party's last publication of that Value Code (as
+    PublishedRating): estimates move in the same steps of K as everything else."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="published_estimates")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="published_estimates"
+    )
+    about_party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant", "value_code", "about_party"],
+                name="one_published_estimate",
+            ),
+            models.CheckConstraint(
+                condition=_level_or_null("level"), name="published_estimate_level_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(party=F("about_party")), name="published_estimate_of_another_party"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["round", "value_code", "party"], name="pub_estimate_round_vc_party"
+            )
+        ]
+
+    def __str__(self):
+        return f"Estimate on {self.value_code_id} in {self.round_id} (published)"
 
 
 class ThingThatMatters(models.Model):

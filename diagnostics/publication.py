@@ -10,6 +10,9 @@ Per Value Code rather than per party, because a party-wide count lets one quick 
 through: if Ann answers all forty Value Codes while Ben and Cy answer one each, a party-wide
 publication shows Ann's own answer on the other thirty-nine, each the only new one.
 
+Estimates of the other side and importance (PRODUCT.md 10) are copied with the ratings of the
+same party and Value Code, and a changed one counts as a changed answer of its person.
+
 Only levels count as a change (a level, "don't know", or answering at all): a comment edited
 on its own, and a participant removed, are carried along by the next publication of that
 Value Code. Closing the round publishes the final figures: closed rounds are read from the
@@ -31,12 +34,13 @@ from functools import reduce
 
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.connection import ConnectionProxy
+from django.utils.dateparse import parse_datetime
 
-from .models import Publication, PublishedRating, Rating, Round
+from .models import Estimate, Publication, PublishedEstimate, PublishedRating, Rating, Round
 
 cache = ConnectionProxy(caches, "live")  # a lost watermark costs a full comparison, no more
 
@@ -52,6 +56,8 @@ COPIED_FIELDS = [
     "current_answered",
     "target_answered",
     "comment",
+    "importance_level",
+    "importance_answered",
 ]
 
 
@@ -64,9 +70,9 @@ def _level(field):
     return Coalesce(field, Value(0))
 
 
-def _changes(round_, *, since=None, value_code_ids=None):
-    """[{pair, n, oldest}]: ratings whose levels differ from their published copy
-    (or have none), counted per party and Value Code, with the oldest `updated_at`."""
+def _changed_ratings(round_, *, since, value_code_ids):
+    """Ratings whose levels (current, target, importance) differ from their published copy,
+    or that have none."""
     same_copy = (
         PublishedRating.objects.filter(
             round_id=OuterRef("round_id"),
@@ -74,33 +80,103 @@ def _changes(round_, *, since=None, value_code_ids=None):
             value_code_id=OuterRef("value_code_id"),
             current_answered=OuterRef("current_answered"),
             target_answered=OuterRef("target_answered"),
+            importance_answered=OuterRef("importance_answered"),
         )
         .annotate(
-            published_current=_level("current_level"), published_target=_level("target_level")
+            published_current=_level("current_level"),
+            published_target=_level("target_level"),
+            published_importance=_level("importance_level"),
         )
         .filter(
             published_current=_level(OuterRef("current_level")),
             published_target=_level(OuterRef("target_level")),
+            published_importance=_level(OuterRef("importance_level")),
         )
     )
-    changed = Rating.objects.filter(round_id=round_.pk).filter(~Exists(same_copy))
+    return _recent(
+        Rating.objects.filter(round_id=round_.pk).filter(~Exists(same_copy)), since, value_code_ids
+    )
+
+
+def _changed_estimates(round_, *, since, value_code_ids):
+    """Estimates that differ from their published copy, or have none."""
+    same_copy = (
+        PublishedEstimate.objects.filter(
+            round_id=OuterRef("round_id"),
+            participant_id=OuterRef("participant_id"),
+            value_code_id=OuterRef("value_code_id"),
+            about_party_id=OuterRef("about_party_id"),
+        )
+        .annotate(published=_level("level"))
+        .filter(published=_level(OuterRef("level")))
+    )
+    return _recent(
+        Estimate.objects.filter(round_id=round_.pk).filter(~Exists(same_copy)),
+        since,
+        value_code_ids,
+    )
+
+
+def _recent(changed, since, value_code_ids):
     if since is not None:
         changed = changed.filter(updated_at__gte=since)
     if value_code_ids is not None:
         changed = changed.filter(value_code_id__in=value_code_ids)
-    rows = (
-        changed.values("participant__party_id", "value_code_id")
-        .annotate(n=Count("id"), oldest=Min("updated_at"))
-        .order_by()
+    return changed
+
+
+def _changes(round_, *, since=None, value_code_ids=None, estimates=False):
+    """[{pair, n, oldest}]: participants whose answers differ from their published copy (or
+    have none), counted per party and Value Code, with the oldest `updated_at`.
+
+    With `estimates`, a changed estimate is a changed answer too: a person counts once per
+    Value Code whatever they changed, so both kinds are counted together in one query."""
+    changed = _changed_ratings(round_, since=since, value_code_ids=value_code_ids)
+    if not estimates:
+        rows = (
+            changed.values("participant__party_id", "value_code_id")
+            .annotate(n=Count("id"), oldest=Min("updated_at"))
+            .order_by()
+        )
+        return [
+            {
+                "pair": (row["participant__party_id"], row["value_code_id"]),
+                "n": row["n"],
+                "oldest": row["oldest"],
+            }
+            for row in rows
+        ]
+    columns = ("estimator_party", "value_code_id", "participant_id", "updated_at")
+    party = {"estimator_party": F("participant__party_id")}
+    ratings = changed.annotate(**party).values_list(*columns).order_by()
+    guesses = _changed_estimates(round_, since=since, value_code_ids=value_code_ids)
+    guesses = guesses.annotate(**party).values_list(*columns).order_by()
+    (rating_sql, rating_params), (guess_sql, guess_params) = (
+        ratings.query.sql_with_params(),
+        guesses.query.sql_with_params(),
     )
+    # The first SELECT names the columns of the union.
+    sql = (
+        "SELECT estimator_party, value_code_id, COUNT(DISTINCT participant_id), "
+        f"MIN(updated_at) FROM ({rating_sql} UNION ALL {guess_sql}) AS changed "
+        "GROUP BY estimator_party, value_code_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rating_params, *guess_params])
+        rows = cursor.fetchall()
     return [
-        {
-            "pair": (row["participant__party_id"], row["value_code_id"]),
-            "n": row["n"],
-            "oldest": row["oldest"],
-        }
-        for row in rows
+        {"pair": (party_id, value_code_id), "n": n, "oldest": _moment(oldest)}
+        for party_id, value_code_id, n, oldest in rows
     ]
+
+
+def _moment(value):
+    """A timestamp read by hand: SQLite gives text (UTC), PostgreSQL a datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def _pairs(by_party, party_field):
@@ -115,23 +191,38 @@ def _pairs(by_party, party_field):
 
 
 def _copy(round_, by_party):
-    """Replace the published copy of these (party, Value Code) pairs with the live ratings, in
-    one DELETE and one INSERT ... SELECT whatever their number."""
-    PublishedRating.objects.filter(round_id=round_.pk).filter(
+    """Replace the published copy of these (party, Value Code) pairs with the live ratings and
+    estimates, in one DELETE and one INSERT ... SELECT each whatever their number."""
+    _copy_rows(
+        round_,
+        by_party,
+        PublishedRating,
+        Rating,
+        ["participant_id", "value_code_id", *COPIED_FIELDS],
+    )
+    _copy_rows(
+        round_,
+        by_party,
+        PublishedEstimate,
+        Estimate,
+        ["participant_id", "value_code_id", "about_party_id", "level"],
+    )
+
+
+def _copy_rows(round_, by_party, copy_model, live_model, fields):
+    copy_model.objects.filter(round_id=round_.pk).filter(
         _pairs(by_party, "party_id") | _pairs(by_party, "participant__party_id")
     ).delete()
     source = (
-        Rating.objects.filter(round_id=round_.pk)
+        live_model.objects.filter(round_id=round_.pk)
         .filter(_pairs(by_party, "participant__party_id"))
-        .values_list(
-            "round_id", "participant__party_id", "participant_id", "value_code_id", *COPIED_FIELDS
-        )
+        .values_list("round_id", "participant__party_id", *fields)
         .order_by()
     )
     select, params = source.query.sql_with_params()
-    columns = ["round_id", "party_id", "participant_id", "value_code_id", *COPIED_FIELDS]
+    columns = ["round_id", "party_id", *fields]
     quote = connection.ops.quote_name
-    table = quote(PublishedRating._meta.db_table)
+    table = quote(copy_model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) {select}", params
@@ -141,7 +232,7 @@ def _copy(round_, by_party):
 
 
 @transaction.atomic
-def _publish(round_, *, threshold, since, value_code_ids):
+def _publish(round_, *, threshold, since, value_code_ids, estimates):
     """Publish what is due, rechecked under a lock on the round: two readers never publish twice,
     and nothing that arrived meanwhile slips through without K behind it."""
     locked = Round.objects.select_for_update().only("closed_at").get(pk=round_.pk)
@@ -149,7 +240,9 @@ def _publish(round_, *, threshold, since, value_code_ids):
         return set()  # closed meanwhile: its final figures are its ratings
     due = [
         change
-        for change in _changes(round_, since=since, value_code_ids=value_code_ids)
+        for change in _changes(
+            round_, since=since, value_code_ids=value_code_ids, estimates=estimates
+        )
         if change["n"] >= threshold
     ]
     by_party = defaultdict(list)
@@ -172,9 +265,10 @@ def _publish(round_, *, threshold, since, value_code_ids):
     return {change["pair"] for change in due}
 
 
-def publish_due(round_, *, threshold, value_code_ids=None):
+def publish_due(round_, *, threshold, value_code_ids=None, estimates=False):
     """Publish each (party, Value Code) of an open round that at least `threshold` participants
     of the party answered or changed since its last publication; returns the pairs published.
+    With `estimates` (the diagnostic asks for them), a changed estimate counts as a change.
 
     One query when nothing is due, a few more when something is; idempotent, and safe when
     several requests run it at once. `value_code_ids` limits the work to some Value Codes.
@@ -184,11 +278,17 @@ def publish_due(round_, *, threshold, value_code_ids=None):
     key = _watermark_key(round_)
     since = cache.get(key)
     checked_at = timezone.now()
-    changes = _changes(round_, since=since, value_code_ids=value_code_ids)
+    changes = _changes(round_, since=since, value_code_ids=value_code_ids, estimates=estimates)
     due_codes = sorted({c["pair"][1] for c in changes if c["n"] >= threshold})
     published = set()
     if due_codes:
-        published = _publish(round_, threshold=threshold, since=since, value_code_ids=due_codes)
+        published = _publish(
+            round_,
+            threshold=threshold,
+            since=since,
+            value_code_ids=due_codes,
+            estimates=estimates,
+        )
     if value_code_ids is None:
         # Only a look at every Value Code knows all the changes still waiting for K.
         waiting = [c["oldest"] for c in changes if c["pair"] not in published]
@@ -203,5 +303,6 @@ def publish_final(round_):
     """Closing a round publishes its final figures: closed rounds are read from the ratings, so
     the published copy is no longer needed."""
     PublishedRating.objects.filter(round_id=round_.pk).delete()
+    PublishedEstimate.objects.filter(round_id=round_.pk).delete()
     Publication.objects.filter(round_id=round_.pk).delete()
     cache.delete(_watermark_key(round_))

@@ -15,12 +15,16 @@ from django.utils.text import slugify
 
 from ttm import parsing
 from ttm.ordering import move_within, next_position
-from valuecodes.models import CONTENT_FIELDS, label_fields
+from valuecodes.models import CONTENT_FIELDS, PerspectiveWording, label_fields
 
 from . import selectors
 from .models import (
+    PRIORITY_BASES,
+    PRIORITY_BY_IMPORTANCE,
+    PRIORITY_BY_WEIGHT,
     Diagnostic,
     DiagnosticMember,
+    DiagnosticPerspectiveWording,
     DiagnosticValueCode,
     Party,
     Rating,
@@ -125,9 +129,13 @@ def create_diagnostic(
     created_by=None,
     facilitators=(),
     sponsors=(),
+    asks_estimates=False,
+    asks_importance=False,
+    priority_basis=PRIORITY_BY_WEIGHT,
 ):
     """A new diagnostic with its parties and copies of `value_codes` (library Value Codes, in
-    order); the creator becomes a facilitator and round 1 opens."""
+    order); the creator becomes a facilitator and round 1 opens. Priority by importance asks
+    for importance."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the diagnostic a name."})
@@ -144,12 +152,16 @@ def create_diagnostic(
     if value_codes:
         library = value_codes[0].library
         labels = label_fields(library.level_labels)
+    priority_basis = _check_priority_basis(priority_basis)
     diagnostic = Diagnostic.objects.create(
         name=name[:160],
         slug=unique_slug(name),
         purpose=(purpose or "").strip(),
         anonymity_threshold=threshold,
         created_by=created_by,
+        asks_estimates=bool(asks_estimates),
+        asks_importance=bool(asks_importance) or priority_basis == PRIORITY_BY_IMPORTANCE,
+        priority_basis=priority_basis,
         **labels,
     )
     Party.objects.bulk_create(
@@ -172,11 +184,45 @@ def create_diagnostic(
     return diagnostic
 
 
+def _check_priority_basis(priority_basis):
+    if priority_basis not in dict(PRIORITY_BASES):
+        raise ValidationError(
+            {"priority_basis": f"The priority basis is {' or '.join(dict(PRIORITY_BASES))}."}
+        )
+    return priority_basis
+
+
+@transaction.atomic
+def set_mutual_understanding(*, diagnostic, asks_estimates, asks_importance, priority_basis):
+    """Switch the questions of PRODUCT.md 10 on or off and choose what priority is made of.
+
+    Switching off hides a question and its figures; answers already given are kept, and show
+    again if it is switched back on. Priority by importance needs importance asked."""
+    priority_basis = _check_priority_basis(priority_basis)
+    if priority_basis == PRIORITY_BY_IMPORTANCE and not asks_importance:
+        raise ValidationError(
+            {"priority_basis": "Priority by importance needs the importance question switched on."}
+        )
+    diagnostic.asks_estimates = bool(asks_estimates)
+    diagnostic.asks_importance = bool(asks_importance)
+    diagnostic.priority_basis = priority_basis
+    diagnostic.save(update_fields=["asks_estimates", "asks_importance", "priority_basis"])
+    return diagnostic
+
+
 @transaction.atomic
 def update_diagnostic(
-    *, diagnostic, name, purpose="", anonymity_threshold=3, share_individual_reports=None
+    *,
+    diagnostic,
+    name,
+    purpose="",
+    anonymity_threshold=3,
+    share_individual_reports=None,
+    asks_estimates=None,
+    asks_importance=None,
+    priority_basis=None,
 ):
-    """Settings of a diagnostic; `share_individual_reports` None leaves that switch as it is."""
+    """Settings of a diagnostic; a switch or basis given as None is left as it is."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the diagnostic a name."})
@@ -192,6 +238,19 @@ def update_diagnostic(
     if share_individual_reports is not None:
         diagnostic.share_individual_reports = bool(share_individual_reports)
         fields.append("share_individual_reports")
+    understanding = {
+        "asks_estimates": asks_estimates,
+        "asks_importance": asks_importance,
+        "priority_basis": priority_basis,
+    }
+    if any(value is not None for value in understanding.values()):
+        set_mutual_understanding(
+            diagnostic=diagnostic,
+            **{
+                key: getattr(diagnostic, key) if value is None else value
+                for key, value in understanding.items()
+            },
+        )
     diagnostic.save(update_fields=fields)
     return diagnostic
 
@@ -233,7 +292,30 @@ def add_value_codes(*, diagnostic, value_codes, weights=None):
         raise ValidationError(
             {"value_codes": f"The diagnostic already has Value Codes named {', '.join(clashes)}."}
         )
-    return DiagnosticValueCode.objects.bulk_create(copies)
+    created = DiagnosticValueCode.objects.bulk_create(copies)
+    _copy_wordings(diagnostic, [copy.source_id for copy in copies])
+    return created
+
+
+def _copy_wordings(diagnostic, source_ids):
+    """Every perspective's wording comes along, not only those of today's parties: a party
+    whose name matches one (ignoring case) reads it, also one added or renamed later."""
+    if not source_ids:
+        return
+    copies = dict(
+        diagnostic.value_codes.filter(source_id__in=source_ids).values_list("source_id", "pk")
+    )
+    DiagnosticPerspectiveWording.objects.bulk_create(
+        (
+            DiagnosticPerspectiveWording(
+                value_code_id=copies[wording.value_code_id],
+                perspective=wording.perspective,
+                **wording.wording,
+            )
+            for wording in PerspectiveWording.objects.filter(value_code_id__in=list(copies))
+        ),
+        batch_size=500,
+    )
 
 
 @transaction.atomic

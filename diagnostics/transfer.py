@@ -22,10 +22,13 @@ from .models import (
     Assignment,
     Diagnostic,
     DiagnosticMember,
+    DiagnosticPerspectiveWording,
     DiagnosticValueCode,
+    Estimate,
     Participant,
     Party,
     Publication,
+    PublishedEstimate,
     PublishedRating,
     Rating,
     Round,
@@ -48,10 +51,13 @@ def _iso(value):
 def export_diagnostic(diagnostic):
     """A JSON-serialisable dict of everything the diagnostic holds."""
     rounds = {r.pk: r.number for r in diagnostic.rounds.all()}
-    value_codes = list(diagnostic.value_codes.order_by("position", "id"))
+    value_codes = list(
+        diagnostic.value_codes.order_by("position", "id").prefetch_related("wordings")
+    )
     identifiers = {vc.pk: vc.identifier for vc in value_codes}
     participants = list(diagnostic.participants.select_related("party").order_by("id"))
     labels = {p.pk: p.label for p in participants}
+    party_names = dict(diagnostic.parties.values_list("pk", "name"))
     ratings = Rating.objects.filter(round__diagnostic=diagnostic).order_by("id")
     things = diagnostic.things_that_matter.prefetch_related("parties", "value_codes")
     targets = (
@@ -68,6 +74,9 @@ def export_diagnostic(diagnostic):
             "purpose": diagnostic.purpose,
             "anonymity_threshold": diagnostic.anonymity_threshold,
             "share_individual_reports": diagnostic.share_individual_reports,
+            "asks_estimates": diagnostic.asks_estimates,
+            "asks_importance": diagnostic.asks_importance,
+            "priority_basis": diagnostic.priority_basis,
             "level_labels": diagnostic.level_labels,
             "created_at": _iso(diagnostic.created_at),
         },
@@ -95,6 +104,9 @@ def export_diagnostic(diagnostic):
                 "statements": vc.statements,
                 "position": vc.position,
                 "weight": vc.weight,
+                "wordings": [
+                    {"perspective": w.perspective, **w.wording} for w in vc.wordings.all()
+                ],
             }
             for vc in value_codes
         ],
@@ -128,8 +140,20 @@ def export_diagnostic(diagnostic):
                 "current_answered": r.current_answered,
                 "target_answered": r.target_answered,
                 "comment": r.comment,
+                "importance": r.importance_level,
+                "importance_answered": r.importance_answered,
             }
             for r in ratings
+        ],
+        "estimates": [
+            {
+                "round": rounds[e.round_id],
+                "participant": labels[e.participant_id],
+                "value_code": identifiers[e.value_code_id],
+                "about": party_names[e.about_party_id],
+                "level": e.level,
+            }
+            for e in Estimate.objects.filter(round__diagnostic=diagnostic).order_by("id")
         ],
         "things_that_matter": [
             {
@@ -196,8 +220,21 @@ def _publication_state(diagnostic, rounds, identifiers, labels):
                 "current_answered": r.current_answered,
                 "target_answered": r.target_answered,
                 "comment": r.comment,
+                "importance": r.importance_level,
+                "importance_answered": r.importance_answered,
             }
             for r in published
+        ],
+        "published_estimates": [
+            {
+                "round": rounds[e.round_id],
+                "party": parties[e.party_id],
+                "participant": labels.get(e.participant_id),
+                "value_code": identifiers[e.value_code_id],
+                "about": parties[e.about_party_id],
+                "level": e.level,
+            }
+            for e in PublishedEstimate.objects.filter(round__diagnostic=diagnostic).order_by("id")
         ],
     }
 
@@ -236,6 +273,10 @@ def _create(data):
         purpose=source["purpose"],
         anonymity_threshold=source["anonymity_threshold"],
         share_individual_reports=source["share_individual_reports"],
+        # Files written before mutual understanding existed ask none of its questions.
+        asks_estimates=source.get("asks_estimates", False),
+        asks_importance=source.get("asks_importance", False),
+        priority_basis=source.get("priority_basis", "weight"),
         **labels,
     )
     if source.get("created_at"):
@@ -256,6 +297,10 @@ def _create(data):
             position=vc["position"],
             weight=vc["weight"],
             **statements,
+        )
+        DiagnosticPerspectiveWording.objects.bulk_create(
+            DiagnosticPerspectiveWording(value_code=value_codes[vc["identifier"]], **wording)
+            for wording in vc.get("wordings", [])
         )
     participants = {}
     answered = {r["participant"] for r in data["ratings"]}
@@ -292,8 +337,20 @@ def _create(data):
             current_answered=r["current_answered"],
             target_answered=r["target_answered"],
             comment=r["comment"],
+            importance_level=r.get("importance"),
+            importance_answered=r.get("importance_answered", False),
         )
         for r in data["ratings"]
+    )
+    Estimate.objects.bulk_create(
+        Estimate(
+            round=rounds[e["round"]],
+            participant=participants[e["participant"]],
+            value_code=value_codes[e["value_code"]],
+            about_party=_other_party(parties[e["about"]], participants[e["participant"]]),
+            level=_level(e["level"]),
+        )
+        for e in data.get("estimates", [])
     )
     for t in data["things_that_matter"]:
         thing = ThingThatMatters.objects.create(
@@ -360,9 +417,28 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
             current_answered=r["current_answered"],
             target_answered=r["target_answered"],
             comment=r["comment"],
+            importance_level=r.get("importance"),
+            importance_answered=r.get("importance_answered", False),
         )
         for r in data.get("published_ratings", [])
     )
+    PublishedEstimate.objects.bulk_create(
+        PublishedEstimate(
+            round=rounds[e["round"]],
+            party=parties[e["party"]],
+            participant=participants[e["participant"]] if e["participant"] is not None else None,
+            value_code=value_codes[e["value_code"]],
+            about_party=parties[e["about"]],
+            level=e["level"],
+        )
+        for e in data.get("published_estimates", [])
+    )
+
+
+def _other_party(party, participant):
+    if party.pk == participant.party_id:
+        raise ValueError(f"{participant.label!r} estimates their own party")
+    return party
 
 
 def _level(value):

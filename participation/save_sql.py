@@ -10,11 +10,27 @@ from django.db import connection
 from django.utils import timezone
 
 from diagnostics.assignment import asked_condition
-from diagnostics.models import DiagnosticValueCode, Participant, Rating, Round
+from diagnostics.models import (
+    Diagnostic,
+    DiagnosticValueCode,
+    Estimate,
+    Participant,
+    Party,
+    Rating,
+    Round,
+)
 from participation.progress import answered_count_sql, asked_count_sql
 
 RATING_KEY = ("participant_id", "value_code_id", "round_id")
-ANSWER_COLUMNS = ("current_level", "target_level", "current_answered", "target_answered", "comment")
+ANSWER_COLUMNS = (
+    "current_level",
+    "target_level",
+    "current_answered",
+    "target_answered",
+    "comment",
+    "importance_level",
+    "importance_answered",
+)
 BIGINT_END = 2**63
 
 
@@ -56,6 +72,72 @@ def read_for_save(token, value_code_id):
     )
     # found: None (not the diagnostic's), 1 (the diagnostic's, not asked), 2 (asked).
     return person, round_id, count, found is not None, found == 2
+
+
+def read_for_understanding(token, value_code_id, about_party_ids):
+    """As read_for_save, for a save of importance and estimates: (participant with party_id,
+    open round id or None, whether `value_code_id` is the diagnostic's, the diagnostic's
+    asks_estimates and asks_importance, how many of `about_party_ids` are other parties of the
+    diagnostic); None for no such link. One statement."""
+    participant, round_, value_code, diagnostic, party = (
+        _table(Participant),
+        _table(Round),
+        _table(DiagnosticValueCode),
+        _table(Diagnostic),
+        _table(Party),
+    )
+    about_party_ids = [pk for pk in about_party_ids if 0 < pk < BIGINT_END]
+    others = "0"
+    if about_party_ids:
+        others = (
+            f"(SELECT COUNT(*) FROM {party} o WHERE o.diagnostic_id = p.diagnostic_id "
+            f"AND o.id <> p.party_id AND o.id IN ({', '.join(['%s'] * len(about_party_ids))}))"
+        )
+    sql = (
+        "SELECT p.id, p.diagnostic_id, p.party_id, p.revoked_at, "
+        f"(SELECT r.id FROM {round_} r WHERE r.diagnostic_id = p.diagnostic_id "
+        "AND r.closed_at IS NULL LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {value_code} v WHERE v.id = %s "
+        "AND v.diagnostic_id = p.diagnostic_id), "
+        f"d.asks_estimates, d.asks_importance, {others} "
+        f"FROM {participant} p JOIN {diagnostic} d ON d.id = p.diagnostic_id WHERE p.token = %s"
+    )
+    if not 0 < value_code_id < BIGINT_END:
+        value_code_id = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value_code_id, *about_party_ids, token])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, diagnostic_id, party_id, revoked_at, round_id, owns, estimates, importance, n = row
+    person = Participant.from_db(
+        connection.alias,
+        ["id", "diagnostic_id", "party_id", "token", "revoked_at"],
+        [pk, diagnostic_id, party_id, token, revoked_at],
+    )
+    return person, round_id, bool(owns), bool(estimates), bool(importance), n
+
+
+def upsert_estimates(*, participant_id, value_code_id, round_id, levels):
+    """Insert or update the participant's estimates {about party id: level or None} on one
+    Value Code: one statement, atomic on its own, as upsert_rating."""
+    quote = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ("round_id", "participant_id", "value_code_id", "about_party_id", "level")
+    rows = [
+        (round_id, participant_id, value_code_id, party_id, level)
+        for party_id, level in levels.items()
+    ]
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {_table(Estimate)} ({', '.join(quote(c) for c in columns)}, "
+        f"{quote('updated_at')}) VALUES {placeholders} "
+        "ON CONFLICT (round_id, participant_id, value_code_id, about_party_id) DO UPDATE SET "
+        f"{quote('level')} = EXCLUDED.{quote('level')}, "
+        f"{quote('updated_at')} = EXCLUDED.{quote('updated_at')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in (*row, now)])
 
 
 def upsert_rating(*, participant_id, value_code_id, round_id, fields):

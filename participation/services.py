@@ -12,14 +12,26 @@ from django.http import Http404
 from django.utils import timezone
 
 from diagnostics.assignment import asked_expression
-from diagnostics.models import DiagnosticValueCode, Participant, Party, Rating, random_code
+from diagnostics.models import (
+    DiagnosticValueCode,
+    Estimate,
+    Participant,
+    Party,
+    Rating,
+    random_code,
+)
 from diagnostics.rounds import open_round_of
 from participation import save_sql
 from ttm import parsing
 
-ANSWER_KEYS = ("current_level", "target_level", "comment")
-ANSWERED_FLAG = {"current_level": "current_answered", "target_level": "target_answered"}
+ANSWER_KEYS = ("current_level", "target_level", "comment", "importance_level")
+ANSWERED_FLAG = {
+    "current_level": "current_answered",
+    "target_level": "target_answered",
+    "importance_level": "importance_answered",
+}
 MINUTES_PER_VALUE_CODE = 0.75
+NOT_GIVEN = object()  # an answer left out of a save, unlike None ("don't know")
 RATING_KEY = ["participant", "value_code", "round"]
 
 
@@ -118,12 +130,18 @@ def participant_for_save(token, value_code_id):
 def rating_sheet(participant, round, *, read_only=False):
     """The Value Codes the participant is asked, grouped by section, each with their rating.
 
-    Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None).
-    Read-only (a closed round), Value Codes they answered though no longer asked are shown too:
-    they are still their answers. Two queries whatever the number of Value Codes.
+    Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None)
+    and reads in the participant's party's own wording. Read-only (a closed round), Value Codes
+    they answered though no longer asked are shown too: they are still their answers. Three
+    queries whatever the number of Value Codes.
     """
-    value_codes = DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id)
-    value_codes = list(value_codes.annotate(asked=asked_expression(participant)))
+    value_codes = list(
+        DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id)
+        .annotate(asked=asked_expression(participant))
+        .prefetch_related("wordings")
+    )
+    for value_code in value_codes:
+        in_own_words(value_code, participant.party.name)
     ratings = {}
     if round is not None:
         ratings = {
@@ -143,6 +161,19 @@ def rating_sheet(participant, round, *, read_only=False):
     ]
 
 
+def in_own_words(value_code, party_name):
+    """Show `value_code` (with `wordings` prefetched) in the wording of the perspective named
+    like the party, ignoring case, where it has one: changed in memory, for display only.
+    Every figure still treats it as the one Value Code it is."""
+    for wording in value_code.wordings.all():
+        if wording.perspective.casefold() == party_name.casefold():
+            for field, text in wording.wording.items():
+                if text:
+                    setattr(value_code, field, text)
+            value_code.worded_for = wording.perspective
+    return value_code
+
+
 def value_code_of(participant, value_code_id):
     """A Value Code of the participant's own diagnostic; 404 for anyone else's."""
     value_code = DiagnosticValueCode.objects.filter(
@@ -156,12 +187,14 @@ def value_code_of(participant, value_code_id):
 # Writes
 
 
-def _clean_answers(answers):
+def _clean_answers(answers, *, asks_importance=False):
     unknown = set(answers) - set(ANSWER_KEYS)
     if unknown:
         raise ValidationError(f"Unknown answer: {', '.join(sorted(unknown))}.")
+    if "importance_level" in answers and not asks_importance:
+        raise ValidationError(IMPORTANCE_NOT_ASKED)
     fields = {}
-    for key in ("current_level", "target_level"):
+    for key in ANSWERED_FLAG:
         if key not in answers:
             continue
         level = answers[key]  # None: "don't know"
@@ -178,6 +211,10 @@ NOT_ASKED = (
     "You are not asked to rate this Value Code (any more). Reload the page to see what you are "
     "asked; your facilitator can change it."
 )
+IMPORTANCE_NOT_ASKED = "This diagnostic does not ask how much each Value Code matters."
+ESTIMATES_NOT_ASKED = "This diagnostic does not ask for estimates of the other side."
+NOT_ANOTHER_PARTY = "An estimate is about another party of this diagnostic, never your own."
+MAX_ESTIMATES = 50  # parties per save: a diagnostic has a handful
 FOREIGN_VALUE_CODE = "This Value Code belongs to another diagnostic."
 
 
@@ -199,7 +236,8 @@ def save_rating(*, participant, value_code, answers):
     Assignment is not checked here: its one caller, the live workshop, asks the whole room the
     Value Code on screen. Links go through save_rating_through_link and save_answer_sheet.
     """
-    fields = _clean_answers(answers)
+    asks_importance = "importance_level" in answers and participant.diagnostic.asks_importance
+    fields = _clean_answers(answers, asks_importance=asks_importance)
     if value_code.diagnostic_id != participant.diagnostic_id:
         raise ValidationError(FOREIGN_VALUE_CODE)
     round = _check_may_rate(participant)
@@ -239,7 +277,11 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     of Value Codes. Returns (how many were saved, how many were left out).
     """
     round = _check_may_rate(participant)
-    cleaned = {pk: _clean_answers(answers) for pk, answers in answers_by_value_code_id.items()}
+    diagnostic = participant.diagnostic
+    cleaned = {
+        pk: _clean_answers(answers, asks_importance=diagnostic.asks_importance)
+        for pk, answers in answers_by_value_code_id.items()
+    }
     own = dict(
         DiagnosticValueCode.objects.filter(
             diagnostic_id=participant.diagnostic_id, pk__in=list(cleaned)
@@ -265,20 +307,139 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     return len(ratings), len(left_out)
 
 
-def upsert_ratings(ratings):
-    """Insert or update ratings on (participant, value_code, round) in one statement."""
+@transaction.atomic
+def save_whole_sheet(*, participant, answers_by_value_code_id, estimates_by_value_code_id):
+    """The sheet POST: its answers and its estimates, all or nothing. Those of Value Codes the
+    participant is no longer asked are left out; returns (saved, left out) as save_answer_sheet."""
+    saved, left_out = save_answer_sheet(
+        participant=participant, answers_by_value_code_id=answers_by_value_code_id
+    )
+    asked = set(
+        DiagnosticValueCode.objects.filter(pk__in=list(estimates_by_value_code_id))
+        .annotate(asked=asked_expression(participant))
+        .filter(asked=True)
+        .values_list("pk", flat=True)
+    )
+    save_estimate_sheet(
+        participant=participant,
+        estimates_by_value_code_id={
+            pk: levels for pk, levels in estimates_by_value_code_id.items() if pk in asked
+        },
+    )
+    return saved, left_out
+
+
+def save_estimate_sheet(*, participant, estimates_by_value_code_id):
+    """The estimates of the sheet POST: {Value Code id: {about party id: level or None}}.
+
+    The Value Codes were checked by save_answer_sheet; each party must be another party of the
+    diagnostic. One upsert whatever their number."""
+    if not estimates_by_value_code_id:
+        return 0
+    diagnostic = participant.diagnostic
+    if not diagnostic.asks_estimates:
+        raise ValidationError(ESTIMATES_NOT_ASKED)
+    round = _check_may_rate(participant)
+    others = set(diagnostic.parties.exclude(pk=participant.party_id).values_list("pk", flat=True))
+    estimates = []
+    for value_code_id, levels in estimates_by_value_code_id.items():
+        _check_estimates(levels, others)
+        estimates.extend(
+            Estimate(
+                round=round,
+                participant=participant,
+                value_code_id=value_code_id,
+                about_party_id=party_id,
+                level=level,
+            )
+            for party_id, level in levels.items()
+        )
+    Estimate.objects.bulk_create(
+        estimates,
+        update_conflicts=True,
+        unique_fields=["round", "participant", "value_code", "about_party"],
+        update_fields=["level", "updated_at"],
+    )
+    return len(estimates)
+
+
+def _check_estimates(levels, other_party_ids):
+    if len(levels) > MAX_ESTIMATES:
+        raise ValidationError(NOT_ANOTHER_PARTY)
+    for party_id, level in levels.items():
+        if party_id not in other_party_ids:
+            raise ValidationError(NOT_ANOTHER_PARTY)
+        if level is not None:
+            parsing.checked_level(level)
+
+
+def participant_for_understanding(token, value_code_id, about_party_ids):
+    """As participant_for_save, for a save of importance and estimates (one query): the
+    participant carries `.open_round_id`, `.rates_value_code`, `.asks_estimates`,
+    `.asks_importance` and `.others_named` (how many of `about_party_ids` are other parties)."""
+    found = save_sql.read_for_understanding(token, value_code_id, list(about_party_ids))
+    if found is None:
+        raise Http404("No such link")
+    participant, *facts = found
+    (
+        participant.open_round_id,
+        participant.rates_value_code,
+        participant.asks_estimates,
+        participant.asks_importance,
+        participant.others_named,
+    ) = facts
+    return check_active(participant)
+
+
+def save_understanding_through_link(*, participant, value_code_id, importance, estimates):
+    """Record how much a Value Code matters to the participant and where they think other
+    parties would place its current state, for a participant read by
+    participant_for_understanding: two statements, the rating's upsert and the estimates'.
+
+    `importance` is a level, None for "don't know", or NOT_GIVEN; `estimates` maps other
+    parties' ids to a level or None. The rating is written even without importance, so that
+    every estimate belongs to a rating (the raw export is made of ratings)."""
+    if not participant.rates_value_code:
+        raise ValidationError(FOREIGN_VALUE_CODE)
+    if importance is NOT_GIVEN and not estimates:
+        raise ValidationError("There is nothing to save: no importance and no estimate.")
+    fields = {}
+    if importance is not NOT_GIVEN:
+        fields = _clean_answers(
+            {"importance_level": importance}, asks_importance=participant.asks_importance
+        )
+    if estimates:
+        if not participant.asks_estimates:
+            raise ValidationError(ESTIMATES_NOT_ASKED)
+        if len(estimates) > MAX_ESTIMATES or participant.others_named != len(estimates):
+            raise ValidationError(NOT_ANOTHER_PARTY)
+        for level in estimates.values():
+            if level is not None:
+                parsing.checked_level(level)
+    if participant.open_round_id is None:
+        raise RatingRefused(ROUND_CLOSED)
+    rating = _upsert_rating(participant.pk, value_code_id, participant.open_round_id, fields)
+    if estimates:
+        save_sql.upsert_estimates(
+            participant_id=participant.pk,
+            value_code_id=value_code_id,
+            round_id=participant.open_round_id,
+            levels=estimates,
+        )
+    return rating
+
+
+def upsert_ratings(ratings, *, importance=True):
+    """Insert or update ratings on (participant, value_code, round) in one statement;
+    without `importance`, an existing rating keeps the importance it has."""
+    fields = ["current_level", "target_level", "current_answered", "target_answered", "comment"]
+    if importance:
+        fields += ["importance_level", "importance_answered"]
     Rating.objects.bulk_create(
         ratings,
         update_conflicts=True,
         unique_fields=RATING_KEY,
-        update_fields=[
-            "current_level",
-            "target_level",
-            "current_answered",
-            "target_answered",
-            "comment",
-            "updated_at",
-        ],
+        update_fields=[*fields, "updated_at"],
     )
 
 

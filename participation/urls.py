@@ -11,6 +11,11 @@ urlpatterns = [
     path("p/<str:token>/", participant.home, name="home"),
     path("p/<str:token>/rate/", participant.rate, name="rate"),
     path("p/<str:token>/rate/<int:value_code_id>/", participant.save, name="save"),
+    path(
+        "p/<str:token>/rate/<int:value_code_id>/understanding/",
+        participant.save_understanding,
+        name="save_understanding",
+    ),
     path("p/<str:token>/email-link/", participant.email_personal_link, name="email_link"),
     path("join/<str:token>/", participant.join, name="join"),
 ]

@@ -21,6 +21,7 @@ from diagnostics import rounds
 from diagnostics.models import Party, Rating
 from participation import invitations, progress
 from participation import services as participation
+from participation.understanding_sheet import understanding_sheet
 from ttm import parsing
 from ttm.levels import LEVELS
 from ttm.ratelimit import allow, within_limit
@@ -38,8 +39,10 @@ NO_LONGER_WORKS = (
     "e-mail, or your invitation link."
 )
 FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
-# c<id>, t<id> and m<id>: current, target and comment of one Value Code on the whole sheet.
-SHEET_FIELD = re.compile(r"[ctm]([0-9]{1,18})")
+# c<id>, t<id>, m<id> and i<id>: current, target, comment and importance of one Value Code on
+# the whole sheet; e<id>_<party id>: the estimate of where that party would place it.
+SHEET_FIELD = re.compile(r"[ctmi]([0-9]{1,18})")
+ESTIMATE_FIELD = re.compile(r"e([0-9]{1,18})_([0-9]{1,18})")
 
 
 @dataclass
@@ -163,10 +166,12 @@ def rate(request, token):
     round = rounds.round_to_show(diagnostic)
     read_only = round is None or not round.is_open
     labels = diagnostic.level_labels
+    understanding = understanding_sheet(participant, round)
     sections = []
     for name, value_codes in participation.rating_sheet(participant, round, read_only=read_only):
         for value_code in value_codes:
             _decorate(value_code, labels)
+            understanding.decorate(value_code)
         answered = sum(vc.complete and vc.asked for vc in value_codes)
         asked = sum(vc.asked for vc in value_codes)
         sections.append(SheetSection(name, value_codes, answered, asked))
@@ -181,6 +186,7 @@ def rate(request, token):
         # One section opens by itself: the first not yet done (all of them when few).
         "open_section": next((s.name for s in sections if s.answered < s.asked), None),
         "fold": sum(len(section.value_codes) for section in sections) > FOLD_ABOVE,
+        "understanding": understanding,
     }
     return render(request, "participation/rate.html", context)
 
@@ -221,13 +227,84 @@ def save(request, token, value_code_id):
     return render(request, "participation/rate.html#saved", context)
 
 
+@never_cache
+@require_POST
+def save_understanding(request, token, value_code_id):
+    """Save how much one Value Code matters and the estimates of the other parties (htmx).
+
+    Its own path, so the rating save stays lean: three queries, the link with what the rules
+    need, the rating's upsert and the estimates' upsert."""
+    raw_estimates = _estimates_from_post(request.POST).get(value_code_id, {})
+    try:
+        participant = participation.participant_for_understanding(
+            token, value_code_id, raw_estimates
+        )
+    except Http404:
+        return HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
+    except participation.ParticipantRevoked:
+        return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
+    if not participant.rates_value_code:
+        raise Http404("No such Value Code")
+    try:
+        importance = _importance_from_post(request.POST, value_code_id)
+        estimates = _levels({value_code_id: raw_estimates})[value_code_id]
+        participation.save_understanding_through_link(
+            participant=participant,
+            value_code_id=value_code_id,
+            importance=importance,
+            estimates=estimates,
+        )
+    except participation.RatingRefused as refused:
+        return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
+    except ValidationError as invalid:
+        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
+    if not request.htmx:
+        return redirect(f"{participant_rate_url(participant)}#vc{value_code_id}")
+    context = {"value_code_id": value_code_id}
+    return render(request, "participation/_understanding.html#saved", context)
+
+
+def _importance_from_post(post, value_code_id):
+    raw = post.get(f"i{value_code_id}")
+    if raw is None or raw == "":
+        return participation.NOT_GIVEN
+    return None if raw == DONT_KNOW else parsing.level(raw)
+
+
+def _estimates_from_post(post):
+    """{Value Code id: {about party id: raw answer}} from the e<id>_<party id> fields given."""
+    estimates = {}
+    for key in post:
+        match = ESTIMATE_FIELD.fullmatch(key)
+        raw = post.get(key)
+        if match is None or raw in (None, ""):
+            continue
+        estimates.setdefault(int(match[1]), {})[int(match[2])] = raw
+    return estimates
+
+
+def _levels(estimates):
+    """The levels of _estimates_from_post parsed: "dk" is None, anything else must be 1..5."""
+    return {
+        value_code_id: {
+            party_id: None if raw == DONT_KNOW else parsing.level(raw)
+            for party_id, raw in by_party.items()
+        }
+        for value_code_id, by_party in estimates.items()
+    }
+
+
 def _save_whole_sheet(request, participant):
     """The form POST used without JavaScript: every Value Code on the page at once."""
     ids = {int(match[1]) for key in request.POST if (match := SHEET_FIELD.fullmatch(key))}
     try:
+        estimates = _levels(_estimates_from_post(request.POST))
+        ids |= set(estimates)
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
-        _saved, left_out = participation.save_answer_sheet(
-            participant=participant, answers_by_value_code_id=answers
+        _saved, left_out = participation.save_whole_sheet(
+            participant=participant,
+            answers_by_value_code_id=answers,
+            estimates_by_value_code_id=estimates,
         )
     except participation.RatingRefused as refused:
         messages.error(request, refused.messages[0])
@@ -256,6 +333,9 @@ def _answers_from_post(post, value_code_id):
     comment = post.get(f"m{value_code_id}")
     if comment is not None:
         answers["comment"] = comment[:4000]
+    importance = _importance_from_post(post, value_code_id)
+    if importance is not participation.NOT_GIVEN:
+        answers["importance_level"] = importance
     return answers
 
 

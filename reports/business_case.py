@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from diagnostics import assignment, rounds
 from results import analysis as analysis_module
 from results import charts, trade_offs
+from results import understanding as understanding_module
 from results.action_plan import action_plan
 
 TOP = 5
@@ -68,7 +69,9 @@ def gather(diagnostic, round_):
         "value_code_count": len(rows),
         "sections": sections(rows, parties, threshold, previous_means(previous)),
         "top_priorities": [by_identifier[i] for i in result["priorities"][:TOP]],
-        "weighted": any(vc["weight"] != 1 for vc in result["value_codes"]),
+        "weighted": any(vc["weight"] != 1 for vc in result["value_codes"])
+        or result.get("priority_basis") == "importance",
+        "priority_by_importance": result.get("priority_basis") == "importance",
         "top_gaps": [by_identifier[i] for i in analysis_module.disagreements(result)[:TOP]],
         "largest_gap": largest_perception_gap(result),
         "disagreement": analysis_module.DISAGREEMENT,
@@ -82,7 +85,29 @@ def gather(diagnostic, round_):
         "things_that_matter": result["things_that_matter"],
         # Whether some people were asked only part: said once, never who nor how many.
         "asked_part": assignment.in_use(diagnostic),
+        "understanding": mutual_understanding(diagnostic, result),
     }
+
+
+def mutual_understanding(diagnostic, result):
+    """The chapter on mutual understanding (PRODUCT.md 10), or None where neither question is
+    asked: the same figures as the analysis and the Understanding page."""
+    if not (diagnostic.asks_estimates or diagnostic.asks_importance):
+        return None
+    chapter = {"alignment": result.get("alignment")}
+    if diagnostic.asks_estimates:
+        chapter["matrix"] = understanding_module.understanding_matrix(result)
+        chapter["misreadings"] = understanding_module.misreadings(result, limit=3)
+        scored = [
+            (entry["score"], party, other)
+            for party, cells in chapter["matrix"]
+            for other, entry, itself in cells
+            if entry and not itself
+        ]
+        chapter["weakest"] = min(scored) if scored else None
+    if diagnostic.asks_importance:
+        chapter["importance"] = understanding_module.importance_contrasts(result)[:TOP]
+    return chapter
 
 
 def agreed_targets(result):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ttm.levels import LEVELS
@@ -101,6 +102,45 @@ class ValueCodeContent(models.Model):
         return [getattr(self, field) for field in STATEMENT_FIELDS]
 
 
+class PerspectiveWordingContent(models.Model):
+    """How one perspective (a party such as "Supplier") words a Value Code in its own terms.
+
+    Every field may be blank: a blank one falls back to the Value Code's common wording. The
+    figures never see it; it is the same Value Code for every party.
+    """
+
+    perspective = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    statement_1 = models.TextField("evaluation statement 1", blank=True)
+    statement_2 = models.TextField("evaluation statement 2", blank=True)
+    statement_3 = models.TextField("evaluation statement 3", blank=True)
+    statement_4 = models.TextField("evaluation statement 4", blank=True)
+    statement_5 = models.TextField("evaluation statement 5", blank=True)
+
+    WORDING_FIELDS = ("description", *(f"statement_{level}" for level in LEVELS))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.perspective}'s wording"
+
+    @property
+    def wording(self):
+        """{field: text} of the fields this perspective words itself."""
+        return {field: getattr(self, field) for field in self.WORDING_FIELDS}
+
+
+def perspective_constraints(prefix):
+    """One wording per perspective (names compared ignoring case) and never an empty name."""
+    return [
+        models.UniqueConstraint(
+            "value_code", Lower("perspective"), name=f"{prefix}_one_wording_per_perspective"
+        ),
+        models.CheckConstraint(condition=Q(perspective__regex=r"\S"), name=f"{prefix}_named"),
+    ]
+
+
 class Library(LevelLabels):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
@@ -161,3 +201,13 @@ class ValueCode(ValueCodeContent):
                 fields=["library", "identifier"], name="valuecode_unique_identifier_per_library"
             ),
         ]
+
+
+class PerspectiveWording(PerspectiveWordingContent):
+    """The table's optional `Description (P)` and `Evaluation Statement N (P)` columns."""
+
+    value_code = models.ForeignKey(ValueCode, on_delete=models.CASCADE, related_name="wordings")
+
+    class Meta(PerspectiveWordingContent.Meta):
+        ordering = ["value_code", Lower("perspective")]
+        constraints = perspective_constraints("library_wording")

@@ -51,6 +51,7 @@ def libraries_value_codes(libraries):
     return (
         ValueCode.objects.filter(library__in=libraries)
         .select_related("section", "library")
+        .prefetch_related("wordings")
         .order_by("library__name", "section__position", "section_id", "position", "id")
     )
 

@@ -19,6 +19,7 @@ from .models import (
     CONTENT_FIELDS,
     TEXT_FIELDS,
     Library,
+    PerspectiveWording,
     Section,
     ValueCode,
     label_fields,
@@ -120,6 +121,20 @@ def duplicate_library(*, library, name, created_by=None):
                 **{field: getattr(vc, field) for field in CONTENT_FIELDS},
             )
             for vc in library.value_codes.all()
+        ),
+        batch_size=500,
+    )
+    copies = dict(copy.value_codes.values_list("identifier", "pk"))
+    PerspectiveWording.objects.bulk_create(
+        (
+            PerspectiveWording(
+                value_code_id=copies[wording.value_code.identifier],
+                perspective=wording.perspective,
+                **wording.wording,
+            )
+            for wording in PerspectiveWording.objects.filter(
+                value_code__library=library
+            ).select_related("value_code")
         ),
         batch_size=500,
     )
@@ -345,9 +360,40 @@ def import_value_code_table(*, library, rows):
     ValueCode.objects.bulk_update(
         to_update, ["section", "position", "updated_at", *TEXT_FIELDS], batch_size=500
     )
+    _import_wordings(library, rows)
     _touch(library)
     return ImportResult(
         library=library, created=len(to_create), updated=len(to_update), unchanged=unchanged
+    )
+
+
+def _import_wordings(library, rows):
+    """The table's perspective columns replace those perspectives' wordings of its Value Codes;
+    a perspective the table has no columns for keeps its wordings. A few queries in all."""
+    perspectives = {p.casefold() for row in rows for p in row.wordings}
+    if not perspectives:
+        return
+    value_codes = dict(
+        library.value_codes.filter(identifier__in=[row.identifier for row in rows]).values_list(
+            "identifier", "pk"
+        )
+    )
+    stale = [
+        wording.pk
+        for wording in PerspectiveWording.objects.filter(value_code_id__in=value_codes.values())
+        if wording.perspective.casefold() in perspectives
+    ]
+    PerspectiveWording.objects.filter(pk__in=stale).delete()
+    PerspectiveWording.objects.bulk_create(
+        (
+            PerspectiveWording(
+                value_code_id=value_codes[row.identifier], perspective=perspective, **wording
+            )
+            for row in rows
+            for perspective, wording in row.wordings.items()
+            if any(wording.values())
+        ),
+        batch_size=500,
     )
 
 

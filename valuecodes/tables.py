@@ -6,7 +6,7 @@ the row (the header is row 1) and the column, so a bad file is refused whole.
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttm.spreadsheets import (
@@ -20,7 +20,7 @@ from ttm.spreadsheets import (
 )
 from ttm.spreadsheets import xlsx_bytes as workbook_bytes
 
-from .models import CONTENT_FIELDS, Section, ValueCode
+from .models import CONTENT_FIELDS, STATEMENT_FIELDS, Section, ValueCode
 
 COLUMNS = (
     "Section Name",
@@ -36,6 +36,13 @@ COLUMNS = (
 # The model field behind each column.
 TABLE_FIELDS = ("section", *CONTENT_FIELDS)
 REQUIRED_COLUMNS = COLUMNS[:8]
+HELP_TEXT = COLUMNS[8]
+# Optional wording per perspective, after the others in any order (PRODUCT.md 5).
+PERSPECTIVE_HEADING = re.compile(
+    r"(?P<field>description|evaluation statement (?P<level>[1-5]))\s*\((?P<perspective>.*)\)",
+    re.IGNORECASE,
+)
+MAX_PERSPECTIVE_LENGTH = 80
 SUFFIXES = (".csv", ".xlsx")
 MAX_TABLE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -77,6 +84,9 @@ class TableRow:
     description: str
     statements: tuple
     help_text: str = ""
+    # {perspective: {"description" or "statement_N": text}} for every perspective the table
+    # has columns for; a blank text is no wording of its own (the common one applies).
+    wordings: dict = field(default_factory=dict, hash=False)
 
     def as_dict(self):
         return {
@@ -86,11 +96,23 @@ class TableRow:
             "description": self.description,
             "statements": list(self.statements),
             "help_text": self.help_text,
+            "wordings": self.wordings,
         }
 
     @classmethod
     def from_dict(cls, data):
         return cls(**{**data, "statements": tuple(data["statements"])})
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the columns of one table are: the eight required, then Help Text and the
+    perspective columns, each (index, perspective, field), if present."""
+
+    width: int
+    last_heading: str
+    help_text: int | None = None
+    perspectives: tuple = ()
 
 
 def clean_text(value):
@@ -200,13 +222,13 @@ def validate_cells(cells):
     if first is None:
         raise TableError(["The file is empty: it needs a header row and at least one Value Code."])
     header_number, header = first
-    width = _check_header(header_number, header)
+    layout = _check_header(header_number, header)
     messages, table_rows, first_seen, count = [], [], {}, 0
     for row_number, row in rows:
         count += 1
         if count > MAX_ROWS:
             raise TableError([f"The table has more than {MAX_ROWS:,} rows."])
-        row_messages, table_row = _check_row(row_number, row, width, first_seen)
+        row_messages, table_row = _check_row(row_number, row, layout, first_seen)
         messages.extend(row_messages)
         if table_row:
             table_rows.append(table_row)
@@ -218,53 +240,99 @@ def validate_cells(cells):
 
 
 def _check_header(row_number, header):
+    """The table's Layout, or TableError naming each wrong heading."""
     headings = [clean_text(c) for c in header]
     while headings and not headings[-1]:
         headings.pop()
     messages = []
-    for index, expected in enumerate(COLUMNS):
+    for index, expected in enumerate(REQUIRED_COLUMNS):
         if index >= len(headings):
-            if expected in REQUIRED_COLUMNS:
-                messages.append(
-                    f"row {row_number}, column {index + 1}: heading “{expected}” is missing."
-                )
+            messages.append(
+                f"row {row_number}, column {index + 1}: heading “{expected}” is missing."
+            )
         elif headings[index].casefold() != expected.casefold():
             messages.append(
                 f"row {row_number}, column {index + 1}: expected the heading “{expected}”, "
                 f"found “{headings[index]}”."
             )
-    for index in range(len(COLUMNS), len(headings)):
-        messages.append(
-            f"row {row_number}, column {index + 1}: the table has at most {len(COLUMNS)} columns; "
-            f"remove “{headings[index]}”."
-        )
+    help_text, perspectives, seen = None, [], {}
+    for index in range(len(REQUIRED_COLUMNS), len(headings)):
+        heading = headings[index]
+        if heading.casefold() == HELP_TEXT.casefold() and index == len(REQUIRED_COLUMNS):
+            help_text = index
+            continue
+        found = _perspective_column(heading)
+        if found is None:
+            messages.append(
+                f"row {row_number}, column {index + 1}: “{heading}” is not a column of the "
+                "table; after the eight required columns come Help Text and wording per "
+                "perspective such as “Description (Supplier)” or “Evaluation Statement 1 "
+                "(Supplier)”."
+            )
+            continue
+        perspective, field_name = found
+        if not perspective or len(perspective) > MAX_PERSPECTIVE_LENGTH:
+            messages.append(
+                f"row {row_number}, column {index + 1}: “{heading}” needs a perspective name of "
+                f"1 to {MAX_PERSPECTIVE_LENGTH} characters in its brackets."
+            )
+            continue
+        key = (perspective.casefold(), field_name)
+        if key in seen:
+            messages.append(
+                f"row {row_number}, column {index + 1}: “{heading}” repeats column {seen[key]}."
+            )
+            continue
+        seen[key] = index + 1
+        perspectives.append((index, perspective, field_name))
     if messages:
         expected = ", ".join(COLUMNS[:8]) + " and optionally Help Text"
         raise TableError([f"Row 1 must be the header: {expected}.", *messages])
-    return len(headings)
+    return Layout(
+        width=len(headings),
+        last_heading=headings[-1],
+        help_text=help_text,
+        perspectives=tuple(perspectives),
+    )
 
 
-def _check_row(row_number, row, width, first_seen):
+def _perspective_column(heading):
+    """(perspective, model field) for a heading such as “Evaluation Statement 2 (Supplier)”."""
+    match = PERSPECTIVE_HEADING.fullmatch(heading)
+    if match is None:
+        return None
+    perspective = " ".join(match["perspective"].split())
+    field_name = f"statement_{match['level']}" if match["level"] else "description"
+    return perspective, field_name
+
+
+def _check_row(row_number, row, layout, first_seen):
     values = [clean_text(c) for c in row]
     messages = []
-    extra = [i for i in range(width, len(values)) if values[i]]
+    extra = [i for i in range(layout.width, len(values)) if values[i]]
     if extra:
         messages.append(
             f"row {row_number}, column {extra[0] + 1}: there is a value beyond the last column "
-            f"({COLUMNS[width - 1]})."
+            f"({layout.last_heading})."
         )
-    values = (values + [""] * len(COLUMNS))[: len(COLUMNS)]
-    if width < len(COLUMNS):
-        values[8] = ""
-    for index, name in enumerate(COLUMNS):
-        if name in REQUIRED_COLUMNS and not values[index]:
+    values = values + [""] * max(0, layout.width - len(values))
+    help_text = values[layout.help_text] if layout.help_text is not None else ""
+    named = [*zip(COLUMNS[:8], values[:8], strict=True), (HELP_TEXT, help_text)]
+    for name, value in named:
+        if name in REQUIRED_COLUMNS and not value:
             messages.append(f"row {row_number}, column {name}: is empty.")
-        if name in MAX_LENGTHS and len(values[index]) > MAX_LENGTHS[name]:
+        if name in MAX_LENGTHS and len(value) > MAX_LENGTHS[name]:
             messages.append(
                 f"row {row_number}, column {name}: is longer than {MAX_LENGTHS[name]} characters."
             )
-        if CONTROL_CHARACTERS.search(values[index]):
+        if CONTROL_CHARACTERS.search(value):
             messages.append(f"row {row_number}, column {name}: contains a control character.")
+    wordings, spelling = {}, {}
+    for index, perspective, field_name in layout.perspectives:
+        if CONTROL_CHARACTERS.search(values[index]):
+            messages.append(f"row {row_number}, column {index + 1}: contains a control character.")
+        name = spelling.setdefault(perspective.casefold(), perspective)
+        wordings.setdefault(name, {})[field_name] = values[index]
     identifier = values[1]
     if identifier:
         key = identifier
@@ -283,7 +351,8 @@ def _check_row(row_number, row, width, first_seen):
         identifier=identifier,
         description=values[2],
         statements=tuple(values[3:8]),
-        help_text=values[8],
+        help_text=help_text,
+        wordings=wordings,
     )
 
 
@@ -294,13 +363,33 @@ def _capped(messages):
 
 
 def value_code_cells(value_codes):
-    """Header plus one row per Value Code (section and position order), as strings."""
-    yield list(COLUMNS)
+    """Header plus one row per Value Code (section and position order), as strings.
+
+    Each perspective that words any Value Code gets its six columns, in name order; the Value
+    Codes should come with their `wordings` prefetched."""
+    value_codes = list(value_codes)
+    perspectives = {}
     for value_code in value_codes:
+        for wording in value_code.wordings.all():
+            perspectives.setdefault(wording.perspective.casefold(), wording.perspective)
+    order = sorted(perspectives)
+    fields = ("description", *STATEMENT_FIELDS)
+    yield [*COLUMNS, *(_perspective_heading(field_name, perspectives[key])
+                       for key in order for field_name in fields)]  # fmt: skip
+    for value_code in value_codes:
+        own = {w.perspective.casefold(): w for w in value_code.wordings.all()}
         yield [
             value_code.section.name,
             *(getattr(value_code, field) for field in CONTENT_FIELDS),
-        ]
+            *(getattr(own[key], field_name) if key in own else ""
+              for key in order for field_name in fields),
+        ]  # fmt: skip
+
+
+def _perspective_heading(field_name, perspective):
+    if field_name == "description":
+        return f"Description ({perspective})"
+    return f"Evaluation Statement {field_name[-1]} ({perspective})"
 
 
 def write_csv(value_codes, stream):

@@ -80,6 +80,9 @@ def diagnostic_edit(request, slug):
             "purpose": diagnostic.purpose,
             "anonymity_threshold": diagnostic.anonymity_threshold,
             "share_individual_reports": diagnostic.share_individual_reports,
+            "asks_estimates": diagnostic.asks_estimates,
+            "asks_importance": diagnostic.asks_importance,
+            "priority_basis": diagnostic.priority_basis,
         },
     )
     saved, _ = submitted(

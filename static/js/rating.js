@@ -6,12 +6,14 @@
   var MAX_DELAY_MS = 30000;
   var attempts = new WeakMap();
 
+  // A Value Code's section, or a part of it that saves on its own (data-status names the
+  // status line they share), such as the questions of mutual understanding.
   function isValueCode(elt) {
-    return elt && elt.classList && elt.classList.contains("vc");
+    return elt && elt.classList && (elt.classList.contains("vc") || Boolean(elt.dataset.status));
   }
 
   function say(section, text, failed) {
-    var status = document.getElementById("s" + section.id.slice(2));
+    var status = document.getElementById(section.dataset.status || "s" + section.id.slice(2));
     if (!status) return;
     status.textContent = text;
     status.classList.toggle("failed", Boolean(failed));

@@ -148,6 +148,8 @@ results:csv                        GET  login   login   login   2xx     404     
 results:csv                        POST login   login   login   2xx     404     2xx     404     2xx
 results:dashboard                  GET  login   login   login   2xx     404     2xx     404     2xx
 results:dashboard                  POST login   login   login   2xx     404     2xx     404     2xx
+results:understanding              GET  login   login   login   2xx     404     2xx     404     2xx
+results:understanding              POST login   login   login   2xx     404     2xx     404     2xx
 results:agreed_target              GET  login   login   login   2xx     404     403     404     2xx
 results:agreed_target              POST login   login   login   2xx     404     403     404     2xx
 results:trade_off_links            GET  login   login   login   405     405     405     405     405
@@ -224,6 +226,8 @@ participant:rate                   GET  404     2xx     2xx     404     404     
 participant:rate                   POST 404     3xx     3xx     404     404     404     404     404
 participant:save                   GET  405     405     405     405     405     405     405     405
 participant:save                   POST 404     3xx     404     404     404     404     404     404
+participant:save_understanding     GET  405     405     405     405     405     405     405     405
+participant:save_understanding     POST 404     400     404     404     404     404     404     404
 participant:email_link             GET  405     405     405     405     405     405     405     405
 participant:email_link             POST 404     3xx     3xx     404     404     404     404     404
 participant:join                   GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
@@ -472,6 +476,7 @@ def url_arguments(w, role):
         "participant:home": [token],
         "participant:rate": [token],
         "participant:save": [token, this.value_code.pk],
+        "participant:save_understanding": [token, this.value_code.pk],
         "participant:email_link": [token_of(w, role, "invitation_token")],
         "participant:join": [this.party.open_link_token],
         "workshop_presenter:live": [slug, session],

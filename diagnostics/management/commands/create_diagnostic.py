@@ -1,10 +1,12 @@
-"""`create_diagnostic NAME --library NAME --party P1 --party P2 [--anonymity-threshold K]`
-(PRODUCT.md 6): copies all of the library's Value Codes, opens round 1, prints the slug last."""
+"""`create_diagnostic NAME --library NAME --party P1 --party P2 [--anonymity-threshold K]
+[--priority-basis weight|importance]` (PRODUCT.md 6): copies all of the library's Value Codes,
+opens round 1, prints the slug last. Priority by importance asks partners for importance."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics import services
+from diagnostics.models import PRIORITY_BASES, PRIORITY_BY_WEIGHT
 from valuecodes.models import Library
 from valuecodes.selectors import libraries_value_codes
 
@@ -19,8 +21,14 @@ class Command(BaseCommand):
             "--party", action="append", default=[], dest="parties", help="repeat for each party"
         )
         parser.add_argument("--anonymity-threshold", default="3", dest="threshold")
+        parser.add_argument(
+            "--priority-basis",
+            default=PRIORITY_BY_WEIGHT,
+            choices=[basis for basis, _ in PRIORITY_BASES],
+            help="what a Value Code's priority is made of (default: weight)",
+        )
 
-    def handle(self, *args, name, library, parties, threshold, **options):
+    def handle(self, *args, name, library, parties, threshold, priority_basis, **options):
         found = Library.objects.filter(name=library).first()
         if found is None:
             raise CommandError(f"No library named {library!r}.")
@@ -30,6 +38,7 @@ class Command(BaseCommand):
                 parties=parties,
                 value_codes=libraries_value_codes([found]),
                 anonymity_threshold=threshold,
+                priority_basis=priority_basis,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
