@@ -48,15 +48,23 @@ class PartyCell:
 
 @dataclass
 class Row:
-    """One Value Code on the dashboard."""
+    """One Value Code's compact row on the dashboard (heatmap and progress)."""
 
     entry: dict  # analyse()["value_codes"][i]
-    value_code: object  # the DiagnosticValueCode (description, statements)
+    value_code: object  # the DiagnosticValueCode
     cells: list
+    delta: dict | None
+
+
+@dataclass
+class Details:
+    """What the dashboard shows of one Value Code once its details are asked for."""
+
+    row: Row
     dumbbell: str
     distributions: list  # (PartyCell, current svg, target svg)
     comments: dict
-    delta: dict | None
+    since_round: int | None  # the round the change is measured from
 
 
 def one_decimal(value):
@@ -107,18 +115,26 @@ def _sorted(entries, sort):
     )
 
 
-def _row(entry, value_code, parties, result, comments):
-    threshold = result["anonymity_threshold"]
+def shown_parties(all_parties, filters):
+    """The parties the dashboard's filters show (all when none is chosen)."""
+    return [p for p in all_parties if not filters.parties or p.name in filters.parties]
+
+
+def _row(entry, value_code, parties):
     delta = entry["change"]
-    agreed = entry["agreed_target"]
     cells = [
         PartyCell(party, entry["parties"][party.name], delta and delta["parties"][party.name])
         for party in parties
     ]
-    return Row(
-        entry=entry,
-        value_code=value_code,
-        cells=cells,
+    return Row(entry=entry, value_code=value_code, cells=cells, delta=delta)
+
+
+def _details(row, parties, result, comments):
+    threshold = result["anonymity_threshold"]
+    entry = row.entry
+    agreed = entry["agreed_target"]
+    return Details(
+        row=row,
         dumbbell=charts.dumbbell_svg(
             entry, parties, agreed_level=agreed and agreed["level"], threshold=threshold
         ),
@@ -136,11 +152,30 @@ def _row(entry, value_code, parties, result, comments):
                     pending=cell.figures["pending"],
                 ),
             )
-            for cell in cells
+            for cell in row.cells
         ],
         comments={p.name: comments[p.name] for p in parties if p.name in comments},
-        delta=delta,
+        since_round=row.delta and row.delta["since_round"],
     )
+
+
+def details(diagnostic, round_, value_code, all_parties, filters):
+    """One Value Code's details for the chosen round, in a constant number of queries.
+
+    The same `analyse()` as the page, limited to this Value Code: its figures depend on no
+    other Value Code, so they equal the page's and the JSON's (and the open round's figures
+    are the published ones, brought up to date as for the page).
+    """
+    result = analysis.analyse(diagnostic, round_.number, value_code_ids=[value_code.pk])
+    parties = shown_parties(all_parties, filters)
+    [entry] = result["value_codes"]
+    comments = analysis.anonymous_comments(diagnostic, round_, [value_code.pk])
+    row = _row(entry, value_code, parties)
+    return {
+        "analysis": result,
+        "parties": parties,
+        "details": _details(row, parties, result, comments.get(value_code.pk, {})),
+    }
 
 
 def groups_of(rows, sort):
@@ -159,11 +194,12 @@ def publications(result, parties):
 
 
 def build(diagnostic, round_, previous_round, all_parties, filters):
-    """Everything the dashboard shows for one round, in a constant number of queries."""
+    """Everything the dashboard's first response shows for one round, in a constant number of
+    queries: the overview and one compact row per Value Code. Each Value Code's charts,
+    distributions and comments come from `details`, when asked for."""
     result = analysis.analyse(diagnostic, round_.number)
-    parties = [p for p in all_parties if not filters.parties or p.name in filters.parties]
+    parties = shown_parties(all_parties, filters)
     value_codes = {vc.identifier: vc for vc in diagnostic.value_codes.all()}
-    comments = analysis.anonymous_comments(diagnostic, round_)
     by_identifier = {vc["identifier"]: vc for vc in result["value_codes"]}
     entries = [
         vc
@@ -171,13 +207,7 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         if not filters.section or vc["section"] == filters.section
     ]
     rows = [
-        _row(
-            entry,
-            value_codes[entry["identifier"]],
-            parties,
-            result,
-            comments.get(value_codes[entry["identifier"]].pk, {}),
-        )
+        _row(entry, value_codes[entry["identifier"]], parties)
         for entry in _sorted(entries, filters.sort)
     ]
     threshold = result["anonymity_threshold"]
@@ -190,7 +220,7 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         "sections": list(dict.fromkeys(vc["section"] for vc in result["value_codes"])),
         "rows": rows,
         "groups": groups_of(rows, filters.sort),
-        "heatmap_columns": 2 * len(parties) + 5,
+        "heatmap_columns": 2 * len(parties) + 5 + (previous_round is not None),
         "priorities": [
             (by_identifier[i], value_codes[i].pk, priority_sentence(by_identifier[i]))
             for i in result["priorities"][:TOP]

@@ -9,6 +9,11 @@ urlpatterns = [
     path("analysis.csv", results.analysis_csv, name="csv"),
     path("dashboard/", results.dashboard, name="dashboard"),
     path(
+        "dashboard/<int:value_code_id>/",
+        results.value_code_details,
+        name="value_code_details",
+    ),
+    path(
         "rounds/<int:number>/agreed-targets/<int:value_code_id>/",
         results.agreed_target,
         name="agreed_target",

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
 from ttm import access, parsing
@@ -77,10 +78,48 @@ def dashboard(request, slug):
     }
     if round_ is not None:
         context |= dashboard_content.build(diagnostic, round_, previous, parties, form.filters())
+        context["details_query"] = form.details_query(round_)
     template = "results/dashboard.html"
     if request.htmx and request.htmx.target == "dashboard-results":
         template += "#results"
     return render(request, template, context)
+
+
+@login_required
+def value_code_details(request, slug, value_code_id):
+    """One Value Code's details on the dashboard (charts, answers by level, change, comments):
+    the fragment the dashboard loads as each comes into view, or a page of its own without
+    JavaScript. Same readers, round and party filter as the dashboard; `?round=N` names the
+    round (by default the latest), and a round that does not exist is a 404."""
+    diagnostic = access.diagnostic_to_read(request.user, slug)
+    number = parsing.optional_round_number(request.GET.get("round"))
+    value_code = get_object_or_404(DiagnosticValueCode, diagnostic=diagnostic, pk=value_code_id)
+    rounds = list(diagnostic.rounds.order_by("number"))
+    if number is not None and number not in {r.number for r in rounds}:
+        raise Http404("No such round")
+    round_, _previous = _chosen_round(rounds, number)
+    if round_ is None:
+        raise Http404("No round yet")
+    parties = list(diagnostic.parties.order_by("position", "id"))
+    form = DashboardFilterForm(request.GET, rounds=rounds, sections={}, parties=parties)
+    can_edit = access.runs(request.user, diagnostic)
+    context = {
+        "diagnostic": diagnostic,
+        "round": round_,
+        "value_code": value_code,
+        "can_record_targets": can_edit,
+        "can_edit": can_edit,
+        "tab": "dashboard",
+        "details_query": form.details_query(round_),
+        "standalone": not request.htmx,
+    }
+    context |= dashboard_content.details(diagnostic, round_, value_code, parties, form.filters())
+    if request.htmx:
+        response = render(request, "results/dashboard.html#value-code-details", context)
+    else:
+        response = render(request, "results/value_code_details.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _agreed_target_context(diagnostic, round_, value_code, form=None):

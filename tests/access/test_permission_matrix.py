@@ -142,6 +142,8 @@ results:csv                        GET  login   login   login   2xx     404     
 results:csv                        POST login   login   login   2xx     404     2xx     404     2xx
 results:dashboard                  GET  login   login   login   2xx     404     2xx     404     2xx
 results:dashboard                  POST login   login   login   2xx     404     2xx     404     2xx
+results:value_code_details         GET  login   login   login   2xx     404     2xx     404     2xx
+results:value_code_details         POST login   login   login   2xx     404     2xx     404     2xx
 results:agreed_target              GET  login   login   login   2xx     404     403     404     2xx
 results:agreed_target              POST login   login   login   2xx     404     403     404     2xx
 # Libraries (the Facilitators group reads; the owner changes)
@@ -437,6 +439,7 @@ def url_arguments(w, role):
         "diagnostics:value_code_remove": [slug, this.value_code.pk],
         "diagnostics:member_remove": [slug, sponsor],
         "results:agreed_target": [slug, this.round.number, this.value_code.pk],
+        "results:value_code_details": [slug, this.value_code.pk],
         "valuecodes:import_preview": ["no-such-preview"],
         "valuecodes:export": [library, "csv"],
         "valuecodes:section_edit": [library, section],
