@@ -34,7 +34,7 @@ def test_facilitator_sees_counts_heatmap_priorities_blind_spots_and_change(clien
     assert "Anonymity threshold in force: 3" in html
     assert "What matters most: priorities" in html
     assert "Where you disagree: blind spots" in html
-    assert "Now since round 1</th>" in html  # the heatmap's change column
+    assert "Now vs round 1</th>" in html  # the heatmap's change column
     assert "Things That Matter" in html
     assert "Win residents&#x27; trust" in html
     assert '<td class="cell level-none">fewer than 3' in html  # a suppressed cell, in words
@@ -127,7 +127,7 @@ def test_an_earlier_round_can_be_chosen_and_has_no_progress(client, diagnostic):
     login_member(client, diagnostic)
     html = client.get(dashboard_url(diagnostic, "?round=1")).content.decode()
     assert "Results: round 1" in html
-    assert "since round" not in html
+    assert "vs round" not in html
 
 
 def test_change_is_later_minus_earlier_per_party(diagnostic):
