@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnostics.analysis import analyse
 from diagnostics.models import DiagnosticMember
+from results.analysis import analyse
 
 from ..factories import (
     DiagnosticFactory,
