@@ -385,13 +385,17 @@ def disagreements(result):
     return [i for i in result["blind_spots"] if gaps[i] >= DISAGREEMENT]
 
 
-def anonymous_comments(diagnostic, round_):
+def anonymous_comments(diagnostic, round_, value_code_ids=None):
     """{value_code_id: {party name: [comment, ...]}}, without names, sorted by text.
 
     A party's comments on a Value Code are shown only when at least K of its participants
     rated that Value Code in the round (PRODUCT.md 3); in an open round, as last published.
+    The rule looks at one Value Code at a time, so `value_code_ids` (the dashboard's details
+    of one Value Code) limits the work without changing what is shown.
     """
     answers = answers_of(round_)
+    if value_code_ids is not None:
+        answers = Answers(answers.rows.filter(value_code_id__in=value_code_ids), answers.party)
     raters = (
         answers.rows.values("value_code_id", answers.party_id)
         .annotate(n=Count("id"))  # one row per participant and Value Code

@@ -48,15 +48,23 @@ class PartyCell:
 
 @dataclass
 class Row:
-    """One Value Code on the dashboard."""
+    """One Value Code's compact row on the dashboard (heatmap and progress)."""
 
     entry: dict  # analyse()["value_codes"][i]
-    value_code: object  # the DiagnosticValueCode (description, statements)
+    value_code: object  # the DiagnosticValueCode
     cells: list
+    delta: dict | None
+
+
+@dataclass
+class Details:
+    """What the dashboard shows of one Value Code once its details are asked for."""
+
+    row: Row
     dumbbell: str
     distributions: list  # (PartyCell, current svg, target svg)
     comments: dict
-    delta: dict | None
+    since_round: int | None  # the round the change is measured from
     reviews: list  # trade_offs.Review of the agreed target's links
 
 
@@ -108,18 +116,26 @@ def _sorted(entries, sort):
     )
 
 
-def _row(entry, value_code, parties, result, comments, reviews):
-    threshold = result["anonymity_threshold"]
+def shown_parties(all_parties, filters):
+    """The parties the dashboard's filters show (all when none is chosen)."""
+    return [p for p in all_parties if not filters.parties or p.name in filters.parties]
+
+
+def _row(entry, value_code, parties):
     delta = entry["change"]
-    agreed = entry["agreed_target"]
     cells = [
         PartyCell(party, entry["parties"][party.name], delta and delta["parties"][party.name])
         for party in parties
     ]
-    return Row(
-        entry=entry,
-        value_code=value_code,
-        cells=cells,
+    return Row(entry=entry, value_code=value_code, cells=cells, delta=delta)
+
+
+def _details(row, parties, result, comments, reviews):
+    threshold = result["anonymity_threshold"]
+    entry = row.entry
+    agreed = entry["agreed_target"]
+    return Details(
+        row=row,
         dumbbell=charts.dumbbell_svg(
             entry, parties, agreed_level=agreed and agreed["level"], threshold=threshold
         ),
@@ -137,12 +153,33 @@ def _row(entry, value_code, parties, result, comments, reviews):
                     pending=cell.figures["pending"],
                 ),
             )
-            for cell in cells
+            for cell in row.cells
         ],
         comments={p.name: comments[p.name] for p in parties if p.name in comments},
-        delta=delta,
+        since_round=row.delta and row.delta["since_round"],
         reviews=reviews,
     )
+
+
+def details(diagnostic, round_, value_code, all_parties, filters):
+    """One Value Code's details for the chosen round, in a constant number of queries.
+
+    The same `analyse()` as the page, limited to this Value Code: its figures depend on no
+    other Value Code, so they equal the page's and the JSON's (and the open round's figures
+    are the published ones, brought up to date as for the page).
+    """
+    result = analysis.analyse(diagnostic, round_.number, value_code_ids=[value_code.pk])
+    parties = shown_parties(all_parties, filters)
+    [entry] = result["value_codes"]
+    comments = analysis.anonymous_comments(diagnostic, round_, [value_code.pk])
+    row = _row(entry, value_code, parties)
+    links = trade_offs.links_of_round(round_).filter(agreed_target__value_code=value_code)
+    reviews = trade_offs.review(diagnostic, links)
+    return {
+        "analysis": result,
+        "parties": parties,
+        "details": _details(row, parties, result, comments.get(value_code.pk, {}), reviews),
+    }
 
 
 def groups_of(rows, sort):
@@ -161,29 +198,20 @@ def publications(result, parties):
 
 
 def build(diagnostic, round_, previous_round, all_parties, filters):
-    """Everything the dashboard shows for one round, in a constant number of queries."""
+    """Everything the dashboard's first response shows for one round, in a constant number of
+    queries: the overview and one compact row per Value Code. Each Value Code's charts,
+    distributions and comments come from `details`, when asked for."""
     result = analysis.analyse(diagnostic, round_.number)
-    parties = [p for p in all_parties if not filters.parties or p.name in filters.parties]
+    parties = shown_parties(all_parties, filters)
     value_codes = {vc.identifier: vc for vc in diagnostic.value_codes.all()}
-    comments = analysis.anonymous_comments(diagnostic, round_)
     by_identifier = {vc["identifier"]: vc for vc in result["value_codes"]}
-    reviews = {}
-    for review in trade_offs.review(diagnostic, trade_offs.links_of_round(round_)):
-        reviews.setdefault(review.link.agreed_target.value_code_id, []).append(review)
     entries = [
         vc
         for vc in result["value_codes"]
         if not filters.section or vc["section"] == filters.section
     ]
     rows = [
-        _row(
-            entry,
-            value_codes[entry["identifier"]],
-            parties,
-            result,
-            comments.get(value_codes[entry["identifier"]].pk, {}),
-            reviews.get(value_codes[entry["identifier"]].pk, []),
-        )
+        _row(entry, value_codes[entry["identifier"]], parties)
         for entry in _sorted(entries, filters.sort)
     ]
     threshold = result["anonymity_threshold"]
@@ -196,7 +224,7 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         "sections": list(dict.fromkeys(vc["section"] for vc in result["value_codes"])),
         "rows": rows,
         "groups": groups_of(rows, filters.sort),
-        "heatmap_columns": 2 * len(parties) + 5,
+        "heatmap_columns": 2 * len(parties) + 5 + (previous_round is not None),
         "priorities": [
             (by_identifier[i], value_codes[i].pk, priority_sentence(by_identifier[i]))
             for i in result["priorities"][:TOP]
@@ -218,7 +246,7 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         "disagreement": analysis.DISAGREEMENT,
         "perception_gap_chart": charts.perception_gap_svg(result, limit=10),
         "previous_round": previous_round,
-        "reviewed_here": trade_offs.review(diagnostic, trade_offs.links_reviewed_in(round_)),
         "has_ratings": any(result["response_counts"].values()),
         "all_pending": not any(result["published_at"].values()),
+        "reviewed_here": trade_offs.review(diagnostic, trade_offs.links_reviewed_in(round_)),
     }

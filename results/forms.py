@@ -1,5 +1,7 @@
 """Forms of the results dashboard: its filters and the agreed-target form."""
 
+from urllib.parse import urlencode
+
 from django import forms
 
 from diagnostics.models import TradeOffLink
@@ -29,6 +31,15 @@ class DashboardFilterForm(forms.Form):
             parties=cleaned.get("party") or [],
             sort=cleaned.get("sort") or "section",
         )
+
+    def round_number(self):
+        self.is_valid()
+        return self.cleaned_data.get("round")
+
+    def details_query(self, round_):
+        """The query of a Value Code's details URL: the round shown and the parties chosen, so
+        the details show what the page shows."""
+        return urlencode({"round": round_.number, "party": self.filters().parties}, doseq=True)
 
 
 class AgreedTargetForm(forms.Form):

@@ -11,6 +11,11 @@ urlpatterns = [
     path("dashboard/", results.dashboard, name="dashboard"),
     path("understanding/", results.understanding, name="understanding"),
     path(
+        "dashboard/<int:value_code_id>/",
+        results.value_code_details,
+        name="value_code_details",
+    ),
+    path(
         "rounds/<int:number>/agreed-targets/<int:value_code_id>/",
         results.agreed_target,
         name="agreed_target",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -81,6 +82,7 @@ def dashboard(request, slug):
     if round_ is not None:
         previous = rounds.previous_round(round_)
         context |= dashboard_content.build(diagnostic, round_, previous, parties, form.filters())
+        context["details_query"] = form.details_query(round_)
     template = "results/dashboard.html"
     if request.htmx and request.htmx.target == "dashboard-results":
         template += "#results"
@@ -106,6 +108,39 @@ def understanding(request, slug):
     if diagnostic.asks_importance:
         context["importance"] = understanding_content.importance_contrasts(result)
     return render(request, "results/understanding.html", context)
+
+
+@login_required
+def value_code_details(request, slug, value_code_id):
+    """One Value Code's details on the dashboard (charts, answers by level, change, comments):
+    the fragment the dashboard loads as each comes into view, or a page of its own without
+    JavaScript. Same readers, round and party filter as the dashboard; `?round=N` names the
+    round (by default the latest), and a round that does not exist is a 404."""
+    diagnostic = selectors.diagnostic_to_read(request.user, slug)
+    number = parsing.optional_round_number(request.GET.get("round"))
+    value_code = get_object_or_404(DiagnosticValueCode, diagnostic=diagnostic, pk=value_code_id)
+    round_ = rounds.chosen_round(diagnostic, number)  # NoRound is a 404
+    parties = list(diagnostic.parties.order_by("position", "id"))
+    all_rounds = list(diagnostic.rounds.order_by("number"))
+    form = DashboardFilterForm(request.GET, rounds=all_rounds, sections={}, parties=parties)
+    can_edit = access.runs(request.user, diagnostic)
+    context = {
+        "diagnostic": diagnostic,
+        "round": round_,
+        "value_code": value_code,
+        "can_record_targets": can_edit,
+        "can_edit": can_edit,
+        "tab": "dashboard",
+        "details_query": form.details_query(round_),
+        "standalone": not request.htmx,
+    }
+    context |= dashboard_content.details(diagnostic, round_, value_code, parties, form.filters())
+    if request.htmx:
+        response = render(request, "results/dashboard.html#value-code-details", context)
+    else:
+        response = render(request, "results/value_code_details.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _agreed_target_context(diagnostic, round_, value_code, form=None, link_form=None):

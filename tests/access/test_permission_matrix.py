@@ -150,6 +150,8 @@ results:dashboard                  GET  login   login   login   2xx     404     
 results:dashboard                  POST login   login   login   2xx     404     2xx     404     2xx
 results:understanding              GET  login   login   login   2xx     404     2xx     404     2xx
 results:understanding              POST login   login   login   2xx     404     2xx     404     2xx
+results:value_code_details         GET  login   login   login   2xx     404     2xx     404     2xx
+results:value_code_details         POST login   login   login   2xx     404     2xx     404     2xx
 results:agreed_target              GET  login   login   login   2xx     404     403     404     2xx
 results:agreed_target              POST login   login   login   2xx     404     403     404     2xx
 results:trade_off_links            GET  login   login   login   405     405     405     405     405
@@ -461,6 +463,7 @@ def url_arguments(w, role):
         "diagnostics:member_remove": [slug, sponsor],
         "results:agreed_target": [slug, this.round.number, this.value_code.pk],
         "results:trade_off_links": [slug, this.round.number, this.value_code.pk],
+        "results:value_code_details": [slug, this.value_code.pk],
         "valuecodes:import_preview": ["no-such-preview"],
         "valuecodes:export": [library, "csv"],
         "valuecodes:section_edit": [library, section],

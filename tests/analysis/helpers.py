@@ -1,7 +1,10 @@
 """Build diagnostics from the shared sample files with plain model writes (no import code)."""
 
 import csv
+import re
+from html import unescape
 
+from django.urls import reverse
 from django.utils.timezone import now
 
 from diagnostics.models import DiagnosticValueCode, Estimate, Participant, Party, Rating, Round
@@ -181,3 +184,23 @@ def _understanding_answers(rng, round_, ratings, parties):
             )
     Rating.objects.bulk_update(ratings, ["importance_level", "importance_answered"])
     Estimate.objects.bulk_create(estimates)
+
+
+DETAILS_LINK = re.compile(r'hx-get="([^"]+)" hx-trigger="intersect once, click"')
+
+
+def details_urls(html):
+    """The URLs of the Value Codes' details that a dashboard page loads as they come into view."""
+    return [unescape(url) for url in DETAILS_LINK.findall(html)]
+
+
+def dashboard_with_details(client, diagnostic, query=""):
+    """The dashboard as a browser ends up showing it: the page, then every Value Code's details
+    fetched as htmx fetches them (in page order)."""
+    url = reverse("results:dashboard", args=[diagnostic.slug]) + query
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    fragments = [client.get(u, headers={"HX-Request": "true"}) for u in details_urls(html)]
+    assert all(f.status_code == 200 for f in fragments)
+    return html + "".join(f.content.decode() for f in fragments)

@@ -9,7 +9,7 @@ from diagnostics.targets import delete_agreed_target, record_agreed_target
 from results.analysis import analyse
 
 from ..factories import DiagnosticValueCodeFactory, MemberFactory, RoundFactory
-from .helpers import sample_diagnostic
+from .helpers import dashboard_with_details, sample_diagnostic
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,6 @@ def test_the_dashboard_shows_the_agreed_target_beside_the_parties_targets(
 ):
     record_agreed_target(round=round_, value_code=value_code, level=4, owner="Sam")
     client.force_login(MemberFactory(diagnostic=diagnostic).user)
-    html = client.get(reverse("results:dashboard", args=[diagnostic.slug])).content.decode()
+    html = dashboard_with_details(client, diagnostic)
     assert "Level 4 · Strong" in html
     assert "agreed 4" in html  # on the dumbbell chart

@@ -8,7 +8,7 @@ from results.analysis import analyse
 from results.dashboard import blind_spot_sentence
 
 from ..factories import DiagnosticFactory, MemberFactory, UserFactory
-from .helpers import realistic_diagnostic
+from .helpers import details_urls, realistic_diagnostic
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,13 @@ def login_member(client, diagnostic, role=DiagnosticMember.FACILITATOR):
     return user
 
 
-def test_facilitator_sees_counts_heatmap_priorities_blind_spots_and_progress(client, diagnostic):
+def test_facilitator_sees_counts_heatmap_priorities_blind_spots_and_change(client, diagnostic):
     login_member(client, diagnostic)
     html = client.get(dashboard_url(diagnostic)).content.decode()
     assert "Anonymity threshold in force: 3" in html
     assert "What matters most: priorities" in html
     assert "Where you disagree: blind spots" in html
-    assert "Progress since round 1" in html
+    assert "Now vs round 1</th>" in html  # the heatmap's change column
     assert "Things That Matter" in html
     assert "Win residents&#x27; trust" in html
     assert '<td class="cell level-none">fewer than 3' in html  # a suppressed cell, in words
@@ -91,7 +91,8 @@ def test_section_and_party_filters_narrow_the_page(client, diagnostic):
     html = html.decode()
     assert "Value for money" in html.split("Heatmap")[1]
     assert ">Transparency</a>" not in html.split("Heatmap")[1]
-    assert "Contractor now" not in html
+    assert "Contractor" not in html.split("Heatmap")[1]
+    assert all("party=Council" in url for url in details_urls(html))  # details: same parties
 
 
 def test_sorting_by_perception_gap_puts_the_largest_first(client, diagnostic):
@@ -126,7 +127,7 @@ def test_an_earlier_round_can_be_chosen_and_has_no_progress(client, diagnostic):
     login_member(client, diagnostic)
     html = client.get(dashboard_url(diagnostic, "?round=1")).content.decode()
     assert "Results: round 1" in html
-    assert "Progress since" not in html
+    assert "vs round" not in html
 
 
 def test_change_is_later_minus_earlier_per_party(diagnostic):

@@ -24,6 +24,7 @@ from ..factories import (
     RoundFactory,
 )
 from ..reports.helpers import pdf_text
+from .helpers import details_urls
 
 pytestmark = pytest.mark.django_db
 THRESHOLD = 2
@@ -150,19 +151,73 @@ def test_the_dashboard_shows_the_json_figures_of_every_value_code(client, diagno
             unescape(re.sub(r"<small>.*?</small>|<[^>]+>", "", cell)).strip()
             for cell in re.findall(r"<td[^>]*>(.*?)</td>", rows[entry["identifier"]], re.S)
         ]
-        heatmap, (gap, apart, priority, _agreed) = cells[:6], cells[6:10]
+        heatmap, (gap, apart, priority, _agreed, change) = cells[:6], cells[6:11]
         assert heatmap == expected_cells(entry), entry["identifier"]
         assert (gap, apart, priority) == (
             shown(entry["overall"]["gap"]),
             shown(entry["perception_gap_current"]),
             shown(entry["priority"]),
         )
-    progress_rows = table_rows(html, "table table-sm align-middle progress-table")
-    for entry in result["value_codes"]:
+        assert change == change_text(entry["change"]["overall_current"])
+
+
+def distribution_words(counts):
+    """How a distribution chart names its figures (its aria-label)."""
+    if counts is None:
+        return f"Level distribution: fewer than {THRESHOLD}"
+    return "Answers by level: " + ", ".join(
+        f"level {level}: {count}" for level, count in enumerate(counts, 1)
+    )
+
+
+def test_each_value_codes_details_show_the_json_figures(client, diagnostic):
+    """The details the dashboard loads for each Value Code: headline figures, change, the
+    current-to-target chart, answers by level and gaps per party, as the JSON has them."""
+    client.force_login(MemberFactory(diagnostic=diagnostic).user)
+    result = client.get(reverse("results:json", args=[diagnostic.slug]) + "?round=2").json()
+    page = client.get(reverse("results:dashboard", args=[diagnostic.slug])).content.decode()
+    urls = details_urls(page)
+    assert len(urls) == len(result["value_codes"])
+    for entry, url in zip(result["value_codes"], urls, strict=True):
+        html = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        headline = re.search(
+            r"Gap <strong>(\S+)</strong> · apart <strong>(\S+)</strong> now, "
+            r"<strong>(\S+)</strong> on target · priority <strong>(\S+)</strong>"
+            r" · since round 1: now <strong[^>]*>(.+?)</strong>,"
+            r" target <strong[^>]*>(.+?)</strong>",
+            html,
+        )
         change = entry["change"]
-        printed = re.findall(r"<td[^>]*>(.*?)</td>", progress_rows[entry["identifier"]], re.S)
-        assert printed == [
-            *(change_text(party["current"]) for party in change["parties"].values()),
+        assert headline.groups() == (
+            shown(entry["overall"]["gap"]),
+            shown(entry["perception_gap_current"]),
+            shown(entry["perception_gap_target"]),
+            shown(entry["priority"]),
             change_text(change["overall_current"]),
             change_text(change["overall_target"]),
-        ]
+        ), entry["identifier"]
+        dumbbell = "; ".join(
+            f"{name} current {shown(f['mean_current']).replace('–', 'hidden')}, "
+            f"target {shown(f['mean_target']).replace('–', 'hidden')}"
+            for name, f in entry["parties"].items()
+        )
+        assert f'aria-label="{entry["identifier"]}, current to target by party: {dumbbell}"' in html
+        table = html.split('class="table table-sm small mb-0 align-middle vc-parties"')[1]
+        printed = re.findall(
+            r'<th scope="row" class="text-nowrap">(.+?)</th>\s*'
+            r'<td class="chart-cell"><svg[^>]*aria-label="([^"]*)".*?</td>\s*'
+            r'<td class="chart-cell"><svg[^>]*aria-label="([^"]*)".*?</td>\s*'
+            r'<td class="text-end">(.*?)</td>\s*<td[^>]*>(.*?)</td>',
+            table,
+            re.S,
+        )
+        assert printed == [
+            (
+                name,
+                distribution_words(figures["current_distribution"]),
+                distribution_words(figures["target_distribution"]),
+                shown(figures["gap"]),
+                change_text(change["parties"][name]["current"]),
+            )
+            for name, figures in entry["parties"].items()
+        ], entry["identifier"]
