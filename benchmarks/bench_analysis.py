@@ -145,7 +145,7 @@ def run():
         return ["skipped: needs DATABASE_URL pointing at PostgreSQL"]
     from django.core.management import call_command
 
-    from diagnostics.analysis import analyse
+    from results.analysis import analyse
 
     lines = []
     with throwaway_database(BENCH_DB):

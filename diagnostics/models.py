@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from ttm import access
 from valuecodes.models import (
     LevelLabels,
     PerspectiveWordingContent,
@@ -111,8 +112,8 @@ class Diagnostic(LevelLabels):
 class DiagnosticMember(models.Model):
     """A user who shares a diagnostic: a facilitator (runs it) or a sponsor (reads results)."""
 
-    FACILITATOR = "facilitator"
-    SPONSOR = "sponsor"
+    FACILITATOR = access.FACILITATOR
+    SPONSOR = access.SPONSOR
     ROLES = [(FACILITATOR, "Facilitator"), (SPONSOR, "Sponsor")]
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="memberships")
@@ -217,7 +218,7 @@ class Participant(models.Model):
 
     Two secrets: the invitation link (`invitation_token`), which facilitators see and hand out
     until its first use, and the personal link (`token`), which only the participant ever holds:
-    using the invitation moves them to a fresh personal link (diagnostics.invitations).
+    using the invitation moves them to a fresh personal link (participation.invitations).
     """
 
     # How the person came in: invited by a facilitator, or joined on their own (bounded by the

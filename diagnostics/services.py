@@ -13,9 +13,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ttm import access, parsing
+from ttm import parsing
 from valuecodes.models import PerspectiveWording
 
+from . import selectors
 from .models import (
     PRIORITY_BASES,
     PRIORITY_BY_IMPORTANCE,
@@ -375,13 +376,13 @@ NOT_A_COLLEAGUE = (
 
 
 def find_colleague(*, identifier, of, field="user"):
-    """The colleague of `of` (ttm.access.colleagues_of) with this username or e-mail.
+    """The colleague of `of` (selectors.colleagues_of) with this username or e-mail.
 
     An account that exists but is no colleague gets the same answer as one that does not
     exist, so that this never tells anyone which accounts exist.
     """
     identifier = (identifier or "").strip()
-    users = access.colleagues_of(of).filter(
+    users = selectors.colleagues_of(of).filter(
         Q(username__iexact=identifier) | Q(email__iexact=identifier)
     )
     found = list(users[:2]) if identifier else []

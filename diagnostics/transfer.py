@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from valuecodes.models import LEVELS
+from ttm.levels import LEVELS
 
 from .models import (
     AgreedTarget,

@@ -114,8 +114,8 @@ class Stage:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from diagnostics.demo import load_demo
         from diagnostics.models import Participant
+        from hub.demo import load_demo
         from ttm.access import FACILITATORS_GROUP
 
         self.password = secrets.token_urlsafe(12)

@@ -20,19 +20,19 @@ HELD_STEP = "Drill: held in process"
 
 @worker_process_init.connect
 def hold_first_renders(**kwargs):
-    from reports import services
+    from reports import rendering
     from reports.models import Report
 
     flag = Path(os.environ.get("TTM_DRILL_HOLD_FILE", "/nonexistent"))
     seconds = float(os.environ.get("TTM_DRILL_HOLD_SECONDS", "60"))
-    render = services.RENDERERS[Report.BUSINESS_CASE]
+    render = rendering.RENDERERS[Report.BUSINESS_CASE]
 
     def held(report):
         if report.attempts == 1 and flag.exists():
-            services.set_progress(report, f"{HELD_STEP} {os.getpid()}", 40)
+            rendering.set_progress(report, f"{HELD_STEP} {os.getpid()}", 40)
             deadline = time.monotonic() + seconds
             while flag.exists() and time.monotonic() < deadline:
                 time.sleep(0.1)
         return render(report)
 
-    services.RENDERERS[Report.BUSINESS_CASE] = held
+    rendering.RENDERERS[Report.BUSINESS_CASE] = held

@@ -1,7 +1,7 @@
 """The business-case PDF (PRODUCT.md 7): gather the evidence, write the HTML, lay it out.
 
-Every figure comes from `diagnostics.analysis` (one `analyse` call per round) and every chart
-from `diagnostics.charts`, the same code the dashboard uses, so the PDF and the screen never
+Every figure comes from `results.analysis` (one `analyse` call per round) and every chart
+from `results.charts`, the same code the dashboard uses, so the PDF and the screen never
 disagree. The number of queries is constant whatever the size of the diagnostic.
 """
 
@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from diagnostics import analysis as analysis_module
-from diagnostics import charts
+from results import analysis as analysis_module
+from results import charts
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter

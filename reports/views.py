@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from diagnostics import selectors as diagnostic_selectors
 from ttm import access, parsing
 
 from . import selectors, services
@@ -17,7 +18,7 @@ from .models import Report
 
 
 def _diagnostic(request, slug):
-    return access.diagnostic_to_read(request.user, slug)
+    return diagnostic_selectors.diagnostic_to_read(request.user, slug)
 
 
 @login_required

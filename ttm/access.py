@@ -23,22 +23,19 @@ Accounts (people who log in)
 Participants (no account) are not users: a personal link's secret token is the participant,
 reaching that participant's own pages and nothing of anyone else's answers; in a live workshop
 a browser acts only for the participant it joined as, in that workshop. One rule decides what
-a participant may still do, diagnostics.participation.check_active (a revoked or removed person
+a participant may still do, participation.services.check_active (a revoked or removed person
 may do nothing), and workshops.selectors.attendee_for applies it to a workshop's phones.
 """
 
 from functools import wraps
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from diagnostics.models import Diagnostic, DiagnosticMember
-
 FACILITATORS_GROUP = "Facilitators"
-FACILITATOR = DiagnosticMember.FACILITATOR
-SPONSOR = DiagnosticMember.SPONSOR
+FACILITATOR = "facilitator"
+SPONSOR = "sponsor"
 
 # What each kind of page of a diagnostic asks of the user's role in it.
 RUN = frozenset({FACILITATOR})
@@ -110,60 +107,11 @@ def runs(user, diagnostic):
     return role_in(user, diagnostic) in RUN
 
 
-def diagnostics_of(user):
-    """The diagnostics the user belongs to, as facilitator or sponsor (superusers: all)."""
-    if not user.is_authenticated:
-        return Diagnostic.objects.none()
-    if user.is_superuser:
-        return Diagnostic.objects.all()
-    return Diagnostic.objects.filter(memberships__user=user)
-
-
-def diagnostic_for(user, slug, *, allowed):
-    """The diagnostic with this slug when the user's role is in `allowed` (RUN or READ).
-
-    404 for non-members and unknown slugs alike; 403 for a member whose role is not enough.
-    """
-    diagnostic, role = _diagnostic_and_role(user, slug)
-    if diagnostic is None or role is None:
+def check_role(role, allowed):
+    """Refuse a page of a diagnostic unless `role` is in `allowed` (RUN or READ): 404 for
+    non-members (None), as if the diagnostic did not exist; 403 for a member whose role is not
+    enough. diagnostics.selectors.diagnostic_for applies it to the diagnostic a URL names."""
+    if role is None:
         raise Http404("No such diagnostic")
     if role not in allowed:
         raise PermissionDenied("Only the facilitators of this diagnostic can do this.")
-    return diagnostic
-
-
-def diagnostic_to_run(user, slug):
-    return diagnostic_for(user, slug, allowed=RUN)
-
-
-def diagnostic_to_read(user, slug):
-    return diagnostic_for(user, slug, allowed=READ)
-
-
-def _diagnostic_and_role(user, slug):
-    """(diagnostic, role) in one query; (None, None) when there is no such diagnostic."""
-    if not user.is_authenticated:
-        return None, None
-    if user.is_superuser:
-        diagnostic, role = Diagnostic.objects.filter(slug=slug).first(), FACILITATOR
-    else:
-        member = (
-            DiagnosticMember.objects.select_related("diagnostic")
-            .filter(user=user, diagnostic__slug=slug)
-            .first()
-        )
-        diagnostic, role = (member.diagnostic, member.role) if member else (None, None)
-    if diagnostic is not None:
-        diagnostic._access_roles = {user.pk: role}
-    return diagnostic, role
-
-
-def colleagues_of(user):
-    """The accounts a user may add as members: those already sharing a diagnostic with them;
-    every account for a superuser, or for None (the operator, from code or the command line).
-    Nobody else's existence is ever confirmed."""
-    users = get_user_model().objects.filter(is_active=True)
-    if user is None or user.is_superuser:
-        return users
-    shared = DiagnosticMember.objects.filter(diagnostic__memberships__user=user).values("user_id")
-    return users.filter(pk__in=shared)

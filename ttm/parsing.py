@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 
-from valuecodes.models import LEVELS
+from .levels import LEVELS
 
 ASCII_NUMBER = re.compile(r"[0-9]{1,18}")  # 18 digits always fit a 64-bit database integer
 MAX_ID = 2**63 - 1

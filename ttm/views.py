@@ -9,7 +9,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from diagnostics.views.facilitator import diagnostic_list
+from hub.views.facilitator import diagnostic_list
 
 
 def home(request):

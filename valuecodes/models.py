@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-LEVELS = (1, 2, 3, 4, 5)
+from ttm.levels import LEVELS
+
 LEVEL_COLOURS = {1: "red", 2: "amber", 3: "yellow", 4: "lime", 5: "green"}
 DEFAULT_LEVEL_LABELS = (
     "Barely acceptable",

@@ -48,11 +48,16 @@ def library_sections(library):
 
 def library_value_codes(library):
     """Every Value Code of the library in table order (section order, then position)."""
+    return libraries_value_codes([library])
+
+
+def libraries_value_codes(libraries):
+    """Every Value Code of the libraries, library by library (by name) in table order."""
     return (
-        library.value_codes.select_related("section")
+        ValueCode.objects.filter(library__in=libraries)
+        .select_related("section", "library")
         .prefetch_related("wordings")
-        .order_by("section__position", "section_id", "position", "id")
-        .all()
+        .order_by("library__name", "section__position", "section_id", "position", "id")
     )
 
 

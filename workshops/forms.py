@@ -1,7 +1,7 @@
 from django import forms
 
 from ttm import parsing
-from valuecodes.models import LEVELS
+from ttm.levels import LEVELS
 
 DONT_KNOW = "dk"
 LEVEL_CHOICES = [(str(level), str(level)) for level in LEVELS] + [(DONT_KNOW, "Don't know")]

@@ -1,7 +1,7 @@
 """A live workshop: one facilitator steps a room through a diagnostic's open round.
 
 Ratings given in a workshop are ordinary `diagnostics.Rating` rows (saved through
-`diagnostics.participation.save_rating`); these models only hold what is live about the room:
+`participation.services.save_rating`); these models only hold what is live about the room:
 which Value Code is on screen, who joined, and the Things That Matter captured from phones.
 """
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
-from diagnostics.analysis import analyse
 from diagnostics.models import AgreedTarget, Party, Rating
-from diagnostics.participation import ParticipantRevoked, check_active
-from valuecodes.models import LEVELS
+from participation.services import ParticipantRevoked, check_active
+from results.analysis import analyse
+from ttm.levels import LEVELS
 
 from .models import (
     CapturedThing,

@@ -7,8 +7,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from diagnostics.models import Participant, Party, Round
-from diagnostics.participation import add_named_participant, check_active
 from diagnostics.services import create_thing_that_matters
+from diagnostics.targets import record_agreed_target
+from participation.invitations import InvitationRefused, remove_joiner, use_invitation
+from participation.services import add_named_participant, check_active, save_rating
 
 from . import live, selectors
 from .models import (
@@ -238,8 +240,6 @@ def end_session(*, session):
 
 def record_target(*, session, level, trade_off="", owner="", due_date=None):
     """The agreed target of the Value Code on screen, recorded in the session's round."""
-    from diagnostics.targets import record_agreed_target
-
     if session.current_value_code_id is None:
         raise ValidationError("There is no Value Code on screen.")
     target = record_agreed_target(
@@ -327,8 +327,6 @@ def join_with_name(*, session, party, name):
 def remove_attendee(*, session, participant):
     """Remove someone who joined without an invitation from the diagnostic (see
     invitations.remove_joiner): their phone loses every right at once, their seat is free."""
-    from diagnostics.invitations import remove_joiner
-
     remove_joiner(participant=participant)
     live.bump(session, stage=True, answers=True)
     return participant
@@ -344,9 +342,7 @@ def join_with_invitation(*, session, link):
 
     An invitation link that was used already is refused: its holder may be the facilitator,
     and a phone in the workshop shows its participant's own answers. An unused one counts as
-    its first use (diagnostics.invitations.use_invitation)."""
-    from diagnostics.invitations import InvitationRefused, use_invitation
-
+    its first use (participation.invitations.use_invitation)."""
     token = token_from_link(link)
     in_diagnostic = Participant.objects.select_related("party").filter(
         diagnostic_id=session.diagnostic_id
@@ -386,8 +382,6 @@ def rate(*, session, participant, value_code, answers):
     The session row is locked as the reveal locks it, so an answer either lands before the
     figures are frozen or is refused.
     """
-    from diagnostics.participation import save_rating
-
     check_active(participant)
     locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
     if locked.state != WorkshopSession.RATING:

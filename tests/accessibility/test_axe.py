@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from diagnostics import invitations
 from diagnostics.models import DiagnosticMember
+from participation import invitations
 from workshops import services as workshop_services
 
 from ..analysis.helpers import realistic_diagnostic

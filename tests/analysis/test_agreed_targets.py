@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from diagnostics.analysis import analyse
 from diagnostics.models import AgreedTarget, DiagnosticMember
 from diagnostics.targets import delete_agreed_target, record_agreed_target
+from results.analysis import analyse
 
 from ..factories import DiagnosticValueCodeFactory, MemberFactory, RoundFactory
 from .helpers import sample_diagnostic

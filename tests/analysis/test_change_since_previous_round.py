@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnostics.analysis import CSV_COLUMNS as CSV_HEADER
-from diagnostics.analysis import analyse, csv_rows
-from diagnostics.charts import change_text
 from diagnostics.models import DiagnosticMember, Rating
 from reports import business_case
 from reports.pdf import html_to_pdf
+from results.analysis import CSV_COLUMNS as CSV_HEADER
+from results.analysis import analyse, csv_rows
+from results.charts import change_text
 
 from ..factories import (
     DiagnosticFactory,

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from django.utils.safestring import SafeString
 
-from diagnostics.charts import (
+from results.charts import (
     LEVEL_COLOURS,
     SECTION_TOP,
     distribution_svg,

@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 
-from diagnostics.analysis import analyse
 from diagnostics.models import Publication, PublishedRating, Rating
-from diagnostics.participation import save_rating
+from participation.services import save_rating
+from results.analysis import analyse
 
 from ..factories import (
     DiagnosticFactory,

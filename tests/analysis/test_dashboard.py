@@ -3,9 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics.analysis import analyse
-from diagnostics.dashboard import blind_spot_sentence
 from diagnostics.models import DiagnosticMember, Participant
+from results.analysis import analyse
+from results.dashboard import blind_spot_sentence
 
 from ..factories import DiagnosticFactory, MemberFactory, UserFactory
 from .helpers import realistic_diagnostic

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from diagnostics.analysis import analyse, disagreements
 from diagnostics.models import DiagnosticMember, Rating, Round
 from reports import business_case
 from reports.pdf import html_to_pdf
+from results.analysis import analyse, disagreements
 
 from ..factories import (
     DiagnosticFactory,

@@ -4,8 +4,8 @@ import math
 import pytest
 from django.utils import timezone
 
-from diagnostics.analysis import NoRound, analyse
 from diagnostics.models import Rating, Round, ThingThatMatters
+from results.analysis import NoRound, analyse
 
 from ..factories import (
     DiagnosticFactory,

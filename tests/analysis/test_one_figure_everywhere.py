@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnostics.analysis import analyse
-from diagnostics.charts import change_text, one_decimal
 from diagnostics.models import Rating
 from reports import business_case
 from reports.pdf import html_to_pdf
+from results.analysis import analyse
+from results.charts import change_text, one_decimal
 
 from ..factories import (
     DiagnosticFactory,

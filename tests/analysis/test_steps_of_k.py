@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics import publication, services
-from diagnostics.analysis import analyse, anonymous_comments
 from diagnostics.models import (
     Diagnostic,
     DiagnosticMember,
@@ -26,7 +25,8 @@ from diagnostics.models import (
     PublishedRating,
     Rating,
 )
-from diagnostics.participation import save_rating
+from participation.services import save_rating
+from results.analysis import analyse, anonymous_comments
 
 from ..factories import (
     DiagnosticFactory,

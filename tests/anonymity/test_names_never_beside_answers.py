@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import DiagnosticMember, Participant, Rating
-from reports import services as reports
+from reports import rendering
 from reports.models import Report
 from workshops import services as workshops
 
@@ -109,7 +109,7 @@ def test_the_analyse_command_shows_no_name(diagnostic):
 
 def test_the_business_case_pdf_shows_no_name(facilitator_client, diagnostic):
     report = Report.objects.create(diagnostic=diagnostic, round=diagnostic.rounds.get())
-    reports.render(report)
+    rendering.render(report)
     url = reverse("reports:download", args=[diagnostic.slug, report.pk])
     response = facilitator_client.get(url)
     pdf = b"".join(response.streaming_content)

@@ -2,8 +2,8 @@
 combine freely with the shared conftest)."""
 
 from diagnostics import services
-from diagnostics.forms import library_value_codes
 from valuecodes.models import Library
+from valuecodes.selectors import libraries_value_codes
 
 from ..factories import (
     DiagnosticFactory,
@@ -41,7 +41,7 @@ def make_diagnostic(*, facilitator=None, library=None, parties=("Council", "Cont
     return services.create_diagnostic(
         name=kw.pop("name", "Council and contractor"),
         parties=list(parties),
-        value_codes=library_value_codes([library]),
+        value_codes=libraries_value_codes([library]),
         created_by=facilitator,
         **kw,
     )

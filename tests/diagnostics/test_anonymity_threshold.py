@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from diagnostics import invitations, services
+from diagnostics import services
 from diagnostics.models import Rating
+from participation import invitations
 
 from ..factories import UserFactory
 from .builders import make_diagnostic

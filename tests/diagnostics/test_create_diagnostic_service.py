@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from diagnostics import services
-from diagnostics.forms import library_value_codes
 from diagnostics.models import Diagnostic, DiagnosticMember
 from diagnostics.services import PartySpec
+from valuecodes.selectors import libraries_value_codes
 
 from ..factories import LibraryFactory, SectionFactory, UserFactory, ValueCodeFactory
 from .builders import make_colleagues, make_diagnostic, make_library
@@ -31,7 +31,7 @@ def test_creating_copies_value_codes_in_library_order_and_opens_round_1(facilita
 def test_value_codes_can_come_from_several_libraries():
     first, second = make_library("Alpha"), make_library("Beta", sections=(("Cost", 1),))
     diagnostic = services.create_diagnostic(
-        name="Two", parties=["A", "B"], value_codes=library_value_codes([first, second])
+        name="Two", parties=["A", "B"], value_codes=libraries_value_codes([first, second])
     )
     assert diagnostic.value_codes.count() == 5
     assert diagnostic.value_codes.last().identifier == "Bet-Cost-0"
@@ -110,5 +110,5 @@ def test_an_identifier_in_two_libraries_is_refused_with_its_name():
     ValueCodeFactory(library=second, section=SectionFactory(library=second), identifier="Sam-S-0")
     with pytest.raises(ValidationError, match="Sam-S-0"):
         services.create_diagnostic(
-            name="X", parties=["A", "B"], value_codes=library_value_codes([first, second])
+            name="X", parties=["A", "B"], value_codes=libraries_value_codes([first, second])
         )

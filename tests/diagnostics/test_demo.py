@@ -2,9 +2,9 @@ from io import StringIO
 
 import pytest
 
-from diagnostics.demo import DEMO_SLUG, load_demo
 from diagnostics.models import Diagnostic, Rating
-from diagnostics.progress import diagnostic_progress
+from hub.demo import DEMO_SLUG, load_demo
+from participation.progress import diagnostic_progress
 from valuecodes.models import Library
 
 from ..factories import FacilitatorFactory

@@ -11,7 +11,7 @@ from email import message_from_bytes
 import pytest
 from aiosmtpd.controller import Controller
 
-from diagnostics import invitations
+from participation import emails, invitations
 
 from .builders import make_diagnostic
 
@@ -76,15 +76,15 @@ def people():
 def test_a_failure_part_way_sends_to_the_first_and_a_retry_only_to_the_rest(relay, people, caplog):
     ids, batch = [p.pk for p in people], str(uuid.uuid4())
     with caplog.at_level(logging.WARNING), pytest.raises(smtplib.SMTPRecipientsRefused):
-        invitations.email_batch(participant_ids=ids, batch=batch)
+        emails.email_batch(participant_ids=ids, batch=batch)
     assert relay.recipients() == {"ann@example.org": 1, "bob@example.org": 1}
     assert "Sent 2 of 4 invitation e-mails" in caplog.text
     invited = {p.label for p in people[0].diagnostic.participants.filter(invited_at__isnull=False)}
     assert invited == {"Ann", "Bob"}
 
-    assert invitations.email_batch(participant_ids=ids, batch=batch) == 2
+    assert emails.email_batch(participant_ids=ids, batch=batch) == 2
     assert relay.recipients() == {f"{name.lower()}@example.org": 1 for name, _ in PEOPLE}
-    assert invitations.email_batch(participant_ids=ids, batch=batch) == 0  # a third run: nobody
+    assert emails.email_batch(participant_ids=ids, batch=batch) == 0  # a third run: nobody
 
 
 @pytest.fixture
@@ -110,11 +110,8 @@ def test_the_task_retried_by_celery_gives_everyone_exactly_one_invitation(
 
 def test_a_new_batch_reaches_people_an_earlier_batch_reached(relay, people):
     ids = [p.pk for p in people[:2]]
-    assert invitations.email_batch(participant_ids=ids, batch=str(uuid.uuid4())) == 2
+    assert emails.email_batch(participant_ids=ids, batch=str(uuid.uuid4())) == 2
     assert (
-        invitations.email_batch(
-            participant_ids=ids, batch=str(uuid.uuid4()), kind=invitations.REMINDER
-        )
-        == 2
+        emails.email_batch(participant_ids=ids, batch=str(uuid.uuid4()), kind=emails.REMINDER) == 2
     )
     assert relay.recipients() == {"ann@example.org": 2, "bob@example.org": 2}

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import invitations
 from diagnostics.models import Participant, Rating
-from diagnostics.ratings_io import RatingsFileError, import_ratings
+from participation import invitations
+from participation.ratings_file import RatingsFileError, import_ratings
 
 from ..factories import UserFactory
 from .builders import make_diagnostic

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from diagnostics import invitations, participant_lists
+from diagnostics import participant_lists
+from participation import invitations
 
 from .builders import make_diagnostic
 

@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import invitations, services
+from diagnostics import services
 from diagnostics.models import Rating
-from diagnostics.progress import diagnostic_progress
+from participation import invitations
+from participation.progress import diagnostic_progress
 
 from ..factories import MemberFactory
 from .builders import make_diagnostic

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from diagnostics import invitations, services
+from diagnostics import services
+from participation import invitations
 
 from ..factories import RatingFactory
 from .builders import make_diagnostic

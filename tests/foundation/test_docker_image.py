@@ -2,8 +2,8 @@
 
 import re
 
-from diagnostics.demo import SPONSOR_LOGIN_FILE
-from diagnostics.management.commands.setup_demo import LOGIN_FILE
+from hub.demo import SPONSOR_LOGIN_FILE
+from hub.management.commands.setup_demo import LOGIN_FILE
 
 from .. import conftest
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from diagnostics import participant_lists
-from diagnostics.ratings_io import RatingsFileError, read_rows
+from participation.ratings_file import RatingsFileError, read_rows
 from valuecodes.tables import COLUMNS, TableError, read_table
 
 from .handmade_xlsx import (

@@ -7,7 +7,7 @@ from django.db import connection
 
 from diagnostics import services as diagnostic_services
 from diagnostics.models import Participant
-from diagnostics.participation import OpenLinkFull, register_participant
+from participation.services import OpenLinkFull, register_participant
 from workshops import services as workshop_services
 from workshops.models import WorkshopAttendee
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from diagnostics.models import Rating
-from diagnostics.participation import (
+from participation.services import (
     participant_for_save,
     save_rating,
     save_rating_through_link,

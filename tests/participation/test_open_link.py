@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from diagnostics.models import Participant
-from diagnostics.participation import RegistrationRefused, register_participant
+from participation.services import RegistrationRefused, register_participant
 
 from ..factories import ParticipantFactory
 

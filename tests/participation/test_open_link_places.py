@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from diagnostics import invitations, services
+from diagnostics import services
 from diagnostics.models import Participant, Party
-from diagnostics.participation import OpenLinkFull, register_participant
+from participation import invitations
+from participation.services import OpenLinkFull, register_participant
 
 from ..factories import ParticipantFactory
 

@@ -4,7 +4,7 @@
 import pytest
 
 from diagnostics.models import Estimate, Rating
-from diagnostics.ratings_io import RatingsFileError, import_ratings
+from participation.ratings_file import RatingsFileError, import_ratings
 
 from .test_ratings_export import exported
 

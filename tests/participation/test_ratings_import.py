@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import Participant, Rating
-from diagnostics.ratings_io import RatingsFileError, import_ratings
+from participation.ratings_file import RatingsFileError, import_ratings
 
 from ..factories import ParticipantFactory, RoundFactory
 

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from diagnostics.models import Rating
-from diagnostics.participation import (
+from participation.services import (
     RatingRefused,
     participant_progress,
     save_rating,

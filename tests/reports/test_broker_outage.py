@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
-from reports import services, tasks
+from reports import tasks
 from reports.models import Report
 
 from .. import conftest
@@ -49,7 +49,7 @@ def test_a_report_requested_while_the_broker_is_down_says_plainly_that_it_is_del
     html = response.content.decode()
     assert "Reports are delayed" in html and "will start by itself" in html
     report = Report.objects.get(diagnostic=diagnostic)
-    assert (report.status, report.step) == (Report.QUEUED, services.DELAYED)
+    assert (report.status, report.step) == (Report.QUEUED, tasks.DELAYED)
     assert len(broker_down) == 1
 
 
@@ -62,15 +62,15 @@ def test_trying_again_while_the_broker_is_down_says_it_is_delayed(client, sample
     response = client.post(url, follow=True)
     assert "Reports are delayed" in response.content.decode()
     report.refresh_from_db()
-    assert (report.status, report.step) == (Report.QUEUED, services.DELAYED)
+    assert (report.status, report.step) == (Report.QUEUED, tasks.DELAYED)
 
 
 def test_the_sweep_sends_a_delayed_report_again_at_once_and_it_renders(
     db, django_capture_on_commit_callbacks
 ):
-    report = Report.objects.create(kind=Report.TEST_PAGE, step=services.DELAYED)
+    report = Report.objects.create(kind=Report.TEST_PAGE, step=tasks.DELAYED)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.sweep_stale() == (0, 1)  # fresh, yet sent again: it never was queued
+        assert tasks.sweep_stale() == (0, 1)  # fresh, yet sent again: it never was queued
     report.refresh_from_db()
     assert report.status == Report.READY
 
@@ -79,12 +79,12 @@ def test_a_delayed_report_stays_delayed_while_the_broker_is_still_down(
     sample, broker_down, django_capture_on_commit_callbacks
 ):
     diagnostic, round_, _ = sample
-    report = Report.objects.create(diagnostic=diagnostic, round=round_, step=services.DELAYED)
+    report = Report.objects.create(diagnostic=diagnostic, round=round_, step=tasks.DELAYED)
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            services.sweep_stale()
+            tasks.sweep_stale()
     report.refresh_from_db()
-    assert (report.status, report.step) == (Report.QUEUED, services.DELAYED)
+    assert (report.status, report.step) == (Report.QUEUED, tasks.DELAYED)
     assert len(broker_down) == 3
 
 

@@ -5,11 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from diagnostics.analysis import analyse
 from diagnostics.models import AgreedTarget, Rating, Round
-from reports import business_case, services
+from reports import business_case, rendering, services
 from reports.models import Report
 from reports.pdf import html_to_pdf
+from results.analysis import analyse
 
 from ..analysis.helpers import sample_diagnostic
 from ..factories import (
@@ -28,7 +28,7 @@ def test_business_case_names_the_diagnostic_the_parties_and_the_top_priority(sam
     diagnostic = sample_diagnostic(sample_data)
     round_ = Round.objects.get(diagnostic=diagnostic)
     report = Report.objects.create(diagnostic=diagnostic, round=round_)
-    services.render(report)
+    rendering.render(report)
     text = pdf_text(report_file(report))
     top_priority = analyse(diagnostic, 1)["priorities"][0]
     assert diagnostic.name in text

@@ -5,7 +5,7 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
+from reports import rendering, services, tasks
 from reports.models import Report
 
 from ..conftest import wait_for
@@ -18,7 +18,7 @@ def sample(db, sample_data):
 
 
 def _failing(times, exc):
-    real = services.RENDERERS[Report.BUSINESS_CASE]
+    real = rendering.RENDERERS[Report.BUSINESS_CASE]
     calls = []
 
     def renderer(report):
@@ -35,7 +35,7 @@ def test_a_failed_report_shows_why_and_try_again_renders_it(
 ):
     diagnostic, round_, facilitator, _ = sample
     renderer, calls = _failing(1, ValueError("the chart had no data"))
-    monkeypatch.setitem(services.RENDERERS, Report.BUSINESS_CASE, renderer)
+    monkeypatch.setitem(rendering.RENDERERS, Report.BUSINESS_CASE, renderer)
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_business_case(diagnostic=diagnostic, round_=round_)
     report.refresh_from_db()
@@ -67,7 +67,7 @@ def test_transient_errors_are_retried_by_the_worker_until_it_works(
 ):
     diagnostic, round_, _, _ = sample
     renderer, calls = _failing(2, OperationalError("server closed the connection"))
-    monkeypatch.setitem(services.RENDERERS, Report.BUSINESS_CASE, renderer)
+    monkeypatch.setitem(rendering.RENDERERS, Report.BUSINESS_CASE, renderer)
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_business_case(diagnostic=diagnostic, round_=round_)
     report.refresh_from_db()
@@ -80,7 +80,7 @@ def test_transient_errors_fail_the_report_once_retries_run_out(
 ):
     diagnostic, round_, _, _ = sample
     renderer, calls = _failing(99, OSError(28, "No space left on device"))
-    monkeypatch.setitem(services.RENDERERS, Report.BUSINESS_CASE, renderer)
+    monkeypatch.setitem(rendering.RENDERERS, Report.BUSINESS_CASE, renderer)
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_business_case(diagnostic=diagnostic, round_=round_)
     report.refresh_from_db()
@@ -92,9 +92,9 @@ def test_transient_errors_fail_the_report_once_retries_run_out(
 def test_rendering_again_replaces_the_file(sample):
     diagnostic, round_, _, _ = sample
     report = Report.objects.create(diagnostic=diagnostic, round=round_)
-    services.render(report)
+    rendering.render(report)
     first = report_file(report)
-    services.render(report)
+    rendering.render(report)
     assert report_file(report) == first and first.stat().st_size == report.size
     assert not list(first.parent.glob(".tmp-*"))
 
@@ -114,18 +114,18 @@ def test_the_sweep_fails_stuck_renders_and_queues_lost_requests_once_more(
     lost = Report.objects.create(diagnostic=diagnostic, round=earlier[1], queued_at=long_ago)
     fresh = Report.objects.create(diagnostic=diagnostic, round=round_)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.sweep_stale() == (1, 1)
+        assert tasks.sweep_stale() == (1, 1)
     stuck.refresh_from_db()
     lost.refresh_from_db()
     assert stuck.status == Report.FAILED and "worker stopped" in stuck.error
-    assert lost.status == Report.QUEUED and lost.step == services.REQUEUED_BY_SWEEP
+    assert lost.status == Report.QUEUED and lost.step == tasks.REQUEUED_BY_SWEEP
     assert len(callbacks) == 1
     fresh.refresh_from_db()
     assert fresh.status == Report.QUEUED
 
     later = timezone.now() + timedelta(minutes=20)
     with django_capture_on_commit_callbacks(execute=False):
-        assert services.sweep_stale(now=later) == (1, 1)  # lost gives up; fresh gets its go
+        assert tasks.sweep_stale(now=later) == (1, 1)  # lost gives up; fresh gets its go
     lost.refresh_from_db()
     assert lost.status == Report.FAILED and "No worker picked" in lost.error
 

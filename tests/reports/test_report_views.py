@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from reports import services
+from reports import rendering, services
 from reports.models import Report
 
 from ..factories import FacilitatorFactory, UserFactory
@@ -83,7 +83,7 @@ def test_status_polls_while_rendering_and_stops_when_ready(client, sample):
     html = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 1s"' in html and "Laying out the pages" in html
     assert 'aria-valuenow="50"' in html and "<html" not in html
-    services.render(report)
+    rendering.render(report)
     html = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in html and "Download PDF" in html
 

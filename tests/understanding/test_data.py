@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from diagnostics import participation, services
+from diagnostics import services
 from diagnostics.models import Diagnostic, DiagnosticPerspectiveWording, Estimate, Rating
+from participation import services as participation
 from valuecodes.models import PerspectiveWording
 
 from ..diagnostics.builders import make_diagnostic, make_library

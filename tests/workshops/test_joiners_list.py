@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import invitations
 from diagnostics import services as diagnostic_services
 from diagnostics.models import Participant, Rating
-from diagnostics.participation import register_participant, save_rating
+from participation import invitations
+from participation.services import register_participant, save_rating
 from workshops import services
 from workshops.models import CapturedThing, Upvote, WorkshopAttendee
 

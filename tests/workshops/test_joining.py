@@ -6,8 +6,8 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from diagnostics import invitations
 from diagnostics.models import Participant
+from participation import invitations
 from workshops import services
 from workshops.models import WorkshopAttendee
 

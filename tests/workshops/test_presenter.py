@@ -128,7 +128,7 @@ def test_the_agreed_target_is_recorded_on_the_spot(facilitator_client, session, 
 def test_the_presenter_costs_the_same_queries_however_many_people(
     facilitator_client, session, council, value_codes, django_assert_max_num_queries
 ):
-    from diagnostics.participation import save_rating
+    from participation.services import save_rating
 
     services.set_revealed(session=session, revealed=True)
     services.set_seats(
@@ -156,7 +156,7 @@ def test_a_later_reveal_moves_only_once_k_more_people_answered(
 ):
     # Reveal, let one person change their answer through their own link, reveal again in a new
     # session: the projector must not show the difference that one answer made.
-    from diagnostics.participation import save_rating
+    from participation.services import save_rating
 
     from .test_rating_on_phones import rate
 

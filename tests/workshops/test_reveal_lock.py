@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from diagnostics.models import Participant, Rating
-from diagnostics.participation import save_rating
+from participation.services import save_rating
 from workshops import services
 
 from .test_rating_on_phones import rate

@@ -5,8 +5,8 @@ workshop, and seeing results (their individual report, the reveal on their phone
 import pytest
 from django.urls import reverse
 
-from diagnostics import invitations
 from diagnostics.models import Participant, Rating
+from participation import invitations
 from workshops import services
 from workshops.models import CapturedThing, Upvote
 
@@ -106,7 +106,7 @@ def test_a_withdrawn_person_is_refused_on_every_personal_page(
 def test_the_services_refuse_a_revoked_person_whatever_object_they_hold(
     session, council, value_codes
 ):
-    from diagnostics.participation import ParticipantRevoked
+    from participation.services import ParticipantRevoked
 
     mallory = services.join_with_name(session=session, party=council, name="Mallory")
     invitations.revoke_participant(participant=mallory)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from diagnostics.models import Participant
-from diagnostics.participation import ParticipantRevoked
+from participation.services import ParticipantRevoked
 from ttm.ratelimit import allow
 
 from .. import live, selectors, services
@@ -59,7 +59,7 @@ def _known_participant(request, session):
     """Someone this browser already joined as in the same diagnostic (to offer "continue").
 
     Only while that attendance still stands: a new personal link ends every attendance of its
-    participant (diagnostics.invitations), and "continue" must not bring it back."""
+    participant (participation.invitations), and "continue" must not bring it back."""
     attendance = request.session.get(ATTENDANCE_KEY, {})
     if not attendance:
         return None

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ttm import access, parsing
+from diagnostics import selectors as diagnostic_selectors
+from ttm import parsing
 
 from .. import live, selectors, services
 from ..forms import AgreedTargetForm, KeepForm, SeatsForm
@@ -23,7 +24,7 @@ from .common import STOP_POLLING, cached_stamps, not_modified, with_etag
 
 
 def _diagnostic(request, slug):
-    return access.diagnostic_to_run(request.user, slug)
+    return diagnostic_selectors.diagnostic_to_run(request.user, slug)
 
 
 def _session(diagnostic, pk):

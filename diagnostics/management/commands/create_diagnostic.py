@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics import services
-from diagnostics.forms import library_value_codes
 from diagnostics.models import PRIORITY_BASES, PRIORITY_BY_WEIGHT
 from valuecodes.models import Library
+from valuecodes.selectors import libraries_value_codes
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             diagnostic = services.create_diagnostic(
                 name=name,
                 parties=parties,
-                value_codes=library_value_codes([found]),
+                value_codes=libraries_value_codes([found]),
                 anonymity_threshold=threshold,
                 priority_basis=priority_basis,
             )

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from diagnostics.management import diagnostic_by_slug
 from diagnostics.models import Round
-from reports import services
+from reports import rendering
 from reports.models import Report
 from ttm import parsing
 
@@ -41,9 +41,9 @@ class Command(BaseCommand):
             kind=Report.BUSINESS_CASE, diagnostic=diagnostic, round=round_, step="Command line"
         )
         try:
-            services.render(report)
+            rendering.render(report)
         except Exception as exc:
-            services.mark_failed(report.pk, f"{type(exc).__name__}: {exc}")
+            rendering.mark_failed(report.pk, f"{type(exc).__name__}: {exc}")
             raise CommandError(f"Rendering failed: {exc}") from exc
         try:
             shutil.copyfile(Path(settings.MEDIA_ROOT) / report.file_path, target)

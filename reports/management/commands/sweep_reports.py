@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 
-from reports import services
+from reports import tasks
 
 
 class Command(BaseCommand):
@@ -10,7 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--minutes", type=int, default=15, help="staleness timeout")
 
     def handle(self, minutes, **options):
-        from datetime import timedelta
-
-        failed, requeued = services.sweep_stale(stale_after=timedelta(minutes=minutes))
+        failed, requeued = tasks.sweep_stale(stale_after=timedelta(minutes=minutes))
         self.stdout.write(f"{failed} report(s) marked failed, {requeued} queued again")

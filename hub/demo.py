@@ -1,0 +1,178 @@
+"""The demo diagnostic `make run` loads once: a council and its contractor on the starter library,
+with a dozen people's ratings, so a newcomer sees a populated diagnostic at once."""
+
+import random
+import secrets
+import sys
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from diagnostics import services
+from diagnostics.models import Diagnostic, Rating
+from diagnostics.services import PartySpec
+from participation import invitations
+from valuecodes.models import Library
+from valuecodes.selectors import libraries_value_codes
+
+DEMO_SLUG = "council-and-contractor"
+DEMO_NAME = "Council and contractor"
+LIBRARY_NAME = "Starter library"
+FACILITATOR_USERNAME = "facilitator"
+SPONSOR_USERNAME = "sponsor"
+SPONSOR_LOGIN_FILE = settings.BASE_DIR / ".sponsor-login"
+PEOPLE = {
+    "Council": [
+        "Alice Morgan",
+        "Ben Okafor",
+        "Chloe Singh",
+        "David Price",
+        "Emma Walsh",
+        "Femi Ade",
+    ],
+    "Contractor": [
+        "Gary Hughes",
+        "Hannah Lee",
+        "Ian Brooks",
+        "Jas Patel",
+        "Kate Murray",
+        "Liam Doyle",
+    ],
+}
+COMMENTS = {
+    "Council": [
+        "Reports arrive late and we chase them every month.",
+        "We hear about problems from residents before the contractor tells us.",
+        "Good people on the ground, but decisions stall at management level.",
+        "Change requests take weeks to price.",
+    ],
+    "Contractor": [
+        "Instructions change after work has started.",
+        "Payments are slow, which squeezes our subcontractors.",
+        "We share data every week; it is not always read.",
+        "Joint planning meetings have helped this year.",
+    ],
+}
+
+
+def load_demo(*, stdout=None, login_file=SPONSOR_LOGIN_FILE, seed=2024):
+    """Create the demo diagnostic unless it exists; returns it (None without the library)."""
+    out = stdout or sys.stdout
+    existing = Diagnostic.objects.filter(slug=DEMO_SLUG).first()
+    library = Library.objects.filter(name=LIBRARY_NAME).first()
+    if existing is None and library is None:
+        out.write(f"Note: no library named {LIBRARY_NAME!r} yet, so no demo diagnostic.\n")
+        return None
+    password = _ensure_sponsor(login_file)
+    out.write(f"ttm sponsor login\n  username: {SPONSOR_USERNAME}\n  password: {password}\n")
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        diagnostic = _create(library)
+        _rate(diagnostic, random.Random(seed))
+    out.write(f"Demo diagnostic loaded: /diagnostics/{diagnostic.slug}/\n")
+    return diagnostic
+
+
+def _ensure_sponsor(login_file):
+    users = get_user_model().objects
+    user = users.filter(username=SPONSOR_USERNAME).first()
+    password = login_file.read_text().strip() if login_file.exists() else ""
+    if user is None or not password or not user.check_password(password):
+        password = password or secrets.token_urlsafe(12)
+        user = user or users.model(
+            username=SPONSOR_USERNAME, first_name="Demo", last_name="Sponsor"
+        )
+        user.set_password(password)
+        user.save()
+        login_file.write_text(password + "\n")
+        login_file.chmod(0o600)
+    return password
+
+
+def _create(library):
+    users = get_user_model().objects
+    diagnostic = services.create_diagnostic(
+        name=DEMO_NAME,
+        purpose="Make the case for a joint improvement plan before the contract renewal: "
+        "where the council and its contractor stand today, and where both want to be.",
+        parties=[PartySpec("Council", "#1d3557"), PartySpec("Contractor", "#e76f51")],
+        value_codes=libraries_value_codes([library]),
+        created_by=users.filter(username=FACILITATOR_USERNAME).first(),
+    )
+    # The operator shares it with the sponsor: the facilitator could add only colleagues.
+    services.add_member(
+        diagnostic=diagnostic, identifier=SPONSOR_USERNAME, role="sponsor", added_by=None
+    )
+    for party in diagnostic.parties.all():
+        domain = party.name.lower()
+        people = [
+            (name, f"{name.split()[0].lower()}@{domain}.example.org") for name in PEOPLE[party.name]
+        ]
+        invitations.add_participants(
+            diagnostic=diagnostic, party=party, people=people, send_invitations=False
+        )
+    codes = list(diagnostic.value_codes.all())
+    services.create_thing_that_matters(
+        diagnostic=diagnostic,
+        title="Renew the contract on better terms for both sides",
+        kind="goal",
+        direction="towards",
+        parties=diagnostic.parties.all(),
+        value_codes=codes[:3],
+    )
+    services.create_thing_that_matters(
+        diagnostic=diagnostic,
+        title="Resolve the dispute over late change requests",
+        kind="issue",
+        direction="away",
+        parties=diagnostic.parties.filter(name="Contractor"),
+        value_codes=codes[3:5] or codes[:1],
+    )
+    return diagnostic
+
+
+def _level(rng, mean):
+    return max(1, min(5, round(rng.gauss(mean, 0.7))))
+
+
+def _rate(diagnostic, rng):
+    """Ratings with a perception gap (the contractor sees things rosier), some don't-knows and
+    comments; one council member half way through and one contractor not started."""
+    round_ = diagnostic.rounds.get(number=1)
+    codes = list(diagnostic.value_codes.all())
+    means = {
+        code.pk: (rng.choice([1.8, 2.2, 2.6, 3.0]), rng.choice([0, 0.5, 1.0, 1.5]))
+        for code in codes
+    }
+    ratings = []
+    for participant in diagnostic.participants.select_related("party"):
+        council = participant.party.name == "Council"
+        if participant.label == PEOPLE["Contractor"][-1]:
+            continue
+        rated = codes[: len(codes) // 2] if participant.label == PEOPLE["Council"][-1] else codes
+        for code in rated:
+            base, rosier = means[code.pk]
+            current = (
+                None if rng.random() < 0.08 else _level(rng, base + (0 if council else rosier))
+            )
+            target = None if rng.random() < 0.04 else _level(rng, 4.3 if council else 4.0)
+            comment = rng.choice(COMMENTS[participant.party.name]) if rng.random() < 0.15 else ""
+            ratings.append(
+                Rating(
+                    round=round_,
+                    participant=participant,
+                    value_code=code,
+                    current_level=current,
+                    target_level=target,
+                    current_answered=True,
+                    target_answered=True,
+                    comment=comment,
+                )
+            )
+    Rating.objects.bulk_create(ratings, batch_size=500)
+    # They answered through their invitations, which are therefore used.
+    raters = Rating.objects.filter(round=round_).values("participant_id")
+    diagnostic.participants.filter(pk__in=raters).update(invitation_used_at=timezone.now())

@@ -1,0 +1,263 @@
+"""Forms for facilitators. They parse and check input; diagnostics.services does the writing."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from diagnostics import participant_lists
+from diagnostics.models import DiagnosticMember, DiagnosticValueCode, ThingThatMatters
+from diagnostics.services import CONTENT_FIELDS, MAX_ANONYMITY_THRESHOLD, PARTY_COLOURS, PartySpec
+from ttm import parsing
+from valuecodes.models import Library, ValueCode
+from valuecodes.selectors import libraries_value_codes
+
+PARTY_ROWS = 6
+
+COLLEAGUES_HELP = (
+    "Usernames or e-mails of people who already share a diagnostic with you; an administrator "
+    "shares a first diagnostic with a new account."
+)
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "form-control form-control-color", **(attrs or {})})
+
+
+def split_identifiers(text):
+    return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
+
+
+class DiagnosticForm(forms.Form):
+    name = forms.CharField(max_length=160)
+    purpose = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the business case is for, in a sentence or two.",
+    )
+    anonymity_threshold = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_ANONYMITY_THRESHOLD,
+        initial=3,
+        help_text="A party's figures stay hidden until at least this many of its people gave them.",
+    )
+
+
+class DiagnosticSettingsForm(DiagnosticForm):
+    """The settings of an existing diagnostic (services.update_diagnostic checks K)."""
+
+    share_individual_reports = forms.BooleanField(
+        required=False,
+        label="Share individual reports",
+        help_text="Participants who answered every Value Code see their own answers beside the "
+        "parties' figures (the same figures as the results, anonymity applied). Nobody sees "
+        "anyone else's answers.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anonymity_threshold"].help_text = (
+            "A party's figures stay hidden until at least this many of its people gave them. "
+            "It can be raised at any time, and lowered only while nobody has answered."
+        )
+
+
+class DiagnosticCreateForm(DiagnosticForm):
+    libraries = parsing.ModelMultipleIdField(
+        queryset=Library.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="All their Value Codes are copied into the diagnostic; "
+        "you can reorder, reword, weigh or remove them afterwards.",
+    )
+    facilitators = forms.CharField(
+        required=False,
+        label="Other facilitators",
+        help_text=f"{COLLEAGUES_HELP} Separate them with commas.",
+    )
+    sponsors = forms.CharField(
+        required=False, help_text=f"{COLLEAGUES_HELP} Separate them with commas."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(PARTY_ROWS):
+            self.fields[f"party_name_{index}"] = forms.CharField(
+                required=False, max_length=80, label=f"Party {index + 1} name"
+            )
+            self.fields[f"party_colour_{index}"] = forms.CharField(
+                required=False,
+                initial=PARTY_COLOURS[index],
+                label=f"Party {index + 1} colour",
+                widget=ColourInput(),
+            )
+
+        libraries = list(Library.objects.all()[:2])
+        if len(libraries) == 1:
+            self.fields["libraries"].initial = libraries
+
+    def party_rows(self):
+        return [
+            (self[f"party_name_{index}"], self[f"party_colour_{index}"])
+            for index in range(PARTY_ROWS)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["parties"] = [
+            PartySpec(cleaned.get(f"party_name_{i}", ""), cleaned.get(f"party_colour_{i}", ""))
+            for i in range(PARTY_ROWS)
+            if (cleaned.get(f"party_name_{i}") or "").strip()
+        ]
+        if len(cleaned["parties"]) < 2:
+            raise ValidationError("Name at least two parties.")
+        return cleaned
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "purpose": data["purpose"],
+            "anonymity_threshold": data["anonymity_threshold"],
+            "parties": data["parties"],
+            "value_codes": libraries_value_codes(data["libraries"]),
+            "facilitators": split_identifiers(data["facilitators"]),
+            "sponsors": split_identifiers(data["sponsors"]),
+        }
+
+
+class PartyForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    colour = forms.CharField(initial="#6c757d", widget=ColourInput())
+
+
+class ValueCodeForm(forms.ModelForm):
+    class Meta:
+        model = DiagnosticValueCode
+        fields = ["section", *CONTENT_FIELDS, "weight"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ["description", "help_text", *[f"statement_{n}" for n in range(1, 6)]]
+        }
+        help_texts = {"weight": "Priority = overall gap × weight (default 1)."}
+
+    def validate_constraints(self, exclude=None):
+        """The service checks identifiers within the diagnostic and says so in plain words."""
+
+
+class AddValueCodesForm(forms.Form):
+    value_codes = parsing.ModelMultipleIdField(
+        queryset=ValueCode.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Value Codes to add",
+    )
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        copied = diagnostic.value_codes.exclude(source=None).values("source_id")
+        field = self.fields["value_codes"]
+        field.queryset = libraries_value_codes(Library.objects.all()).exclude(pk__in=copied)
+        field.label_from_instance = lambda code: (
+            f"{code.library.name} · {code.section.name} · {code.identifier}"
+        )
+
+
+class MemberForm(forms.Form):
+    identifier = forms.CharField(
+        label="Username or e-mail", max_length=254, help_text=COLLEAGUES_HELP
+    )
+    role = forms.ChoiceField(choices=DiagnosticMember.ROLES, initial=DiagnosticMember.SPONSOR)
+
+
+class ThingThatMattersForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(choices=ThingThatMatters.KINDS)
+    direction = forms.ChoiceField(
+        choices=ThingThatMatters.DIRECTIONS, widget=forms.RadioSelect, initial="towards"
+    )
+    parties = parsing.ModelMultipleIdField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="It matters to",
+    )
+    value_codes = parsing.ModelMultipleIdField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Mapped to Value Codes",
+    )
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = diagnostic.parties.all()
+        self.fields["value_codes"].queryset = diagnostic.value_codes.all()
+        self.fields["value_codes"].label_from_instance = lambda code: (
+            f"{code.identifier} ({code.section})"
+        )
+
+    @classmethod
+    def initial_for(cls, thing):
+        return {
+            "title": thing.title,
+            "description": thing.description,
+            "kind": thing.kind,
+            "direction": thing.direction,
+            "parties": list(thing.parties.all()),
+            "value_codes": list(thing.value_codes.all()),
+        }
+
+
+class ParticipantsForm(forms.Form):
+    party = forms.ModelChoiceField(queryset=None, empty_label=None)
+    people = forms.CharField(
+        required=False,
+        label="People, one per line",
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "placeholder": "Ann Smith <ann@example.org>\n"
+                "Bob Jones, bob@example.org\nCarla (no e-mail)",
+            }
+        ),
+        help_text='"Name &lt;e-mail&gt;", "Name, e-mail" or just a name. '
+        "People without an e-mail get a link you hand to them yourself.",
+    )
+    csv_file = forms.FileField(
+        required=False,
+        label="…or upload a CSV file",
+        help_text="Columns: name, email (a header row is optional).",
+    )
+    send_invitations = forms.BooleanField(
+        required=False, initial=True, label="E-mail the invitations now"
+    )
+
+    def __init__(self, *args, diagnostic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = diagnostic.parties.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        people = participant_lists.parse_pasted(cleaned.get("people"))
+        if cleaned.get("csv_file"):
+            people += participant_lists.parse_csv(cleaned["csv_file"])
+        if not people:
+            raise ValidationError({"people": "Paste at least one person or upload a CSV file."})
+        cleaned["people_list"] = participant_lists.check_people(people)
+        return cleaned
+
+
+class ParticipantEditForm(forms.Form):
+    label = forms.CharField(label="Name", max_length=participant_lists.MAX_LABEL)
+    email = forms.EmailField(label="E-mail", required=False)
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        if participant.invitation_used:
+            # invitations.update_participant refuses a change too; this says so up front.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = (
+                "Fixed: this person has used their invitation, and their personal link is "
+                "e-mailed only to this address."
+            )

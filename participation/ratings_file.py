@@ -1,0 +1,353 @@
+"""The ratings file (PRODUCT.md 5): import for offline or paper workshops, raw export.
+
+Import is all-or-nothing, reports every bad row by number (the header is row 1) and column,
+and is idempotent: the same participant and Value Code again replaces the earlier rating.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from diagnostics.models import (
+    Diagnostic,
+    DiagnosticValueCode,
+    Estimate,
+    Participant,
+    Rating,
+    Round,
+)
+from participation.services import upsert_ratings
+from ttm import parsing
+from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv
+
+HEADER = ["participant", "party", "value_code", "current", "target", "comment"]
+# The export names respondents by their pseudonymous code, never by name (PRODUCT.md 3, 5).
+EXPORT_HEADER = ["respondent", *HEADER[1:], "round"]
+MAX_FILE_BYTES = 5 * MB
+# A paper workshop is hundreds of rows; a whole diagnostic's ratings fit many times over.
+CSV_LIMITS = CsvLimits(bytes=MAX_FILE_BYTES, rows=100_000, columns=50)
+
+
+class RatingsFileError(ValidationError):
+    """The file was rejected; `.messages` lists every problem, row by row."""
+
+
+IMPORTANCE = "importance"
+ESTIMATE_OF = "estimate of "
+# Columns of PRODUCT.md 5 for give and take (PRODUCT.md 10), which ttm does not store yet.
+NOT_YET = ("stance", "pulse about ")
+
+
+@dataclass(frozen=True)
+class OptionalColumns:
+    """Where the optional columns after the six are: importance, and `estimate of P` per party."""
+
+    importance: int | None = None
+    estimates: tuple = ()  # (index, party)
+
+    @property
+    def any(self):
+        return self.importance is not None or bool(self.estimates)
+
+
+def optional_columns(header, parties):
+    """The OptionalColumns of a header (lower-cased, stripped), or RatingsFileError naming
+    every heading that is not one."""
+    by_name = {name.casefold(): party for name, party in parties.items()}
+    importance, estimates, errors, seen = None, [], [], set()
+    for index in range(len(HEADER), len(header)):
+        heading = header[index]
+        column = index + 1
+        if heading in seen:
+            errors.append(f"Row 1, column {column}: “{heading}” appears twice.")
+            continue
+        seen.add(heading)
+        if heading == IMPORTANCE:
+            importance = index
+        elif heading.startswith(ESTIMATE_OF):
+            name = heading[len(ESTIMATE_OF) :].strip()
+            party = by_name.get(name.casefold())
+            if party is None:
+                errors.append(f"Row 1, column {column}: “{heading}”: no party “{name}”.")
+            else:
+                estimates.append((index, party))
+        elif heading == NOT_YET[0] or heading.startswith(NOT_YET[1]):
+            errors.append(
+                f"Row 1, column {column}: “{heading}” is not supported yet: ttm does not record "
+                "give and take (stance) or the relationship pulse so far. Remove the column."
+            )
+        else:
+            errors.append(
+                f"Row 1, column {column}: “{heading}” is not a column of the ratings file; after "
+                f"{','.join(HEADER)} come importance and “estimate of <party>”."
+            )
+    if errors:
+        raise RatingsFileError(errors)
+    return OptionalColumns(importance=importance, estimates=tuple(estimates))
+
+
+@dataclass
+class ImportSummary:
+    round: Round
+    ratings: int
+    new_participants: int
+
+
+def round_for_import(diagnostic, number=None):
+    """Round `number` (closed too: paper results may come late), else the open round."""
+    rounds = Round.objects.filter(diagnostic=diagnostic)
+    if number is None:
+        round = rounds.filter(closed_at__isnull=True).first()
+        if round is None:
+            raise RatingsFileError("No round is open in this diagnostic; give a round number.")
+        return round
+    round = rounds.filter(number=number).first()
+    if round is None:
+        raise RatingsFileError(f"This diagnostic has no round {number}.")
+    return round
+
+
+def read_rows(raw):
+    """Rows of a UTF-8 CSV (a BOM is accepted) from bytes or text, within CSV_LIMITS."""
+    try:
+        return read_csv(raw, CSV_LIMITS)
+    except FileRefused as refused:
+        raise RatingsFileError(str(refused)) from None
+
+
+def _level(raw, row_number, column, errors):
+    raw = raw.strip()
+    if raw == "":
+        return None  # "don't know"
+    try:
+        return parsing.level(raw)
+    except parsing.InvalidInput:
+        errors.append(f'Row {row_number}, column {column}: "{raw[:20]}" is not 1 to 5 or empty.')
+        return None
+
+
+def import_ratings(*, diagnostic, raw, round_number=None):
+    """Import a ratings file into a round of the diagnostic (all or nothing)."""
+    round = round_for_import(diagnostic, round_number)
+    rows = read_rows(raw)
+    if not rows:
+        raise RatingsFileError("The file is empty; row 1 must be the header.")
+    header = [cell.strip().lower() for cell in rows[0]]
+    while len(header) > len(HEADER) and not header[-1]:
+        header.pop()
+    if header[: len(HEADER)] != HEADER:
+        raise RatingsFileError(f"Row 1 must be the header: {','.join(HEADER)}.")
+
+    parties = {party.name: party for party in diagnostic.parties.all()}
+    optional = optional_columns(header, parties)
+    value_codes = {
+        vc.identifier: vc for vc in DiagnosticValueCode.objects.filter(diagnostic=diagnostic)
+    }
+    participants = {p.label: p for p in Participant.objects.filter(diagnostic=diagnostic)}
+    new_labels = {}  # label -> party, for participants created by this file
+    answers = {}  # (label, value_code id) -> answer fields; later rows replace earlier ones
+    understood = {}  # (label, value_code id) -> (importance, {party id: estimate})
+    errors = []
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(HEADER):
+            errors.append(f"Row {row_number}: expected {len(HEADER)} columns, found {len(row)}.")
+            continue
+        label, party_name, identifier, current, target, comment = (c.strip() for c in row[:6])
+        row_errors = []
+        party = parties.get(party_name)
+        if party is None:
+            row_errors.append(f'Row {row_number}, column party: no party "{party_name}".')
+        value_code = value_codes.get(identifier)
+        if value_code is None:
+            row_errors.append(
+                f'Row {row_number}, column value_code: no Value Code "{identifier}" in this '
+                "diagnostic."
+            )
+        if not label:
+            row_errors.append(f"Row {row_number}, column participant: empty.")
+        elif len(label) > 120:
+            row_errors.append(f"Row {row_number}, column participant: longer than 120 characters.")
+        elif party is not None:
+            known = participants.get(label)
+            known_party = known.party_id if known else getattr(new_labels.get(label), "pk", None)
+            if known_party is not None and known_party != party.pk:
+                row_errors.append(
+                    f'Row {row_number}, column participant: "{label}" already belongs to another '
+                    "party."
+                )
+            elif known is not None and known.invitation_used:
+                row_errors.append(
+                    f'Row {row_number}, column participant: "{label}" answers through their own '
+                    "personal link, so only they can change their answers."
+                )
+            elif known is None:
+                new_labels.setdefault(label, party)
+        levels = (
+            _level(current, row_number, "current", row_errors),
+            _level(target, row_number, "target", row_errors),
+        )
+        understanding = _understanding(row, row_number, header, optional, party, row_errors)
+        errors.extend(row_errors)
+        if not row_errors:
+            answers[label, value_code.pk] = levels, comment
+            understood[label, value_code.pk] = understanding
+    if errors:
+        raise RatingsFileError(errors)
+
+    with transaction.atomic():
+        created = Participant.objects.bulk_create(
+            [
+                Participant(diagnostic=diagnostic, party=party, label=label)
+                for label, party in new_labels.items()
+            ]
+        )
+        # bulk_create does not return ids on every database: read them back.
+        participants = {p.label: p for p in Participant.objects.filter(diagnostic=diagnostic)}
+        importance = optional.importance is not None
+        upsert_ratings(
+            [
+                Rating(
+                    round=round,
+                    participant=participants[label],
+                    value_code_id=value_code_id,
+                    current_level=current_level,
+                    target_level=target_level,
+                    current_answered=True,
+                    target_answered=True,
+                    comment=comment,
+                    importance_level=understood[label, value_code_id][0],
+                    importance_answered=importance,
+                )
+                for (label, value_code_id), ((current_level, target_level), comment) in (
+                    answers.items()
+                )
+            ],
+            importance=importance,
+        )
+        Estimate.objects.bulk_create(
+            [
+                Estimate(
+                    round=round,
+                    participant=participants[label],
+                    value_code_id=value_code_id,
+                    about_party_id=party_id,
+                    level=level,
+                )
+                for (label, value_code_id), (_importance, estimates) in understood.items()
+                for party_id, level in estimates.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["round", "participant", "value_code", "about_party"],
+            update_fields=["level", "updated_at"],
+        )
+        _switch_on(diagnostic, optional)
+    return ImportSummary(round=round, ratings=len(answers), new_participants=len(created))
+
+
+def _understanding(row, row_number, header, optional, party, row_errors):
+    """(importance, {other party id: estimate}) of one row; an estimate of the participant's
+    own party is an error on every row that fills it, and is never stored."""
+    cells = row + [""] * (len(header) - len(row))
+    importance = None
+    if optional.importance is not None:
+        importance = _level(cells[optional.importance], row_number, IMPORTANCE, row_errors)
+    estimates = {}
+    for index, about in optional.estimates:
+        raw = cells[index].strip()
+        if party is not None and about.pk == party.pk:
+            if raw:
+                row_errors.append(
+                    f"Row {row_number}, column {header[index]}: {about.name} is this "
+                    "participant's own party; an estimate is about another party."
+                )
+            continue
+        estimates[about.pk] = _level(raw, row_number, header[index], row_errors)
+    return importance, estimates
+
+
+def _switch_on(diagnostic, optional):
+    """Importing the columns of a question switches it on (PRODUCT.md 10)."""
+    fields = {}
+    if optional.importance is not None:
+        fields["asks_importance"] = True
+    if optional.estimates:
+        fields["asks_estimates"] = True
+    if fields:
+        Diagnostic.objects.filter(pk=diagnostic.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(diagnostic, name, value)
+
+
+def export_header(diagnostic):
+    """EXPORT_HEADER and the optional columns the diagnostic uses (PRODUCT.md 5)."""
+    header = list(EXPORT_HEADER)
+    if diagnostic.asks_importance:
+        header.append(IMPORTANCE)
+    if diagnostic.asks_estimates:
+        header += [f"{ESTIMATE_OF}{party.name}" for party in _parties(diagnostic)]
+    return header
+
+
+def _parties(diagnostic):
+    return list(diagnostic.parties.order_by("position", "id"))
+
+
+def ratings_rows(diagnostic, round=None):
+    """Header and rows of the raw ratings export of closed rounds: respondent codes, never
+    names or e-mails.
+
+    Rows are ordered by respondent code, which is random, so their order does not follow
+    names either. Constant queries. Write them with ttm.spreadsheets.csv_writer, which
+    neutralises formulas.
+    """
+    ratings = (
+        Rating.objects.filter(round__diagnostic=diagnostic)
+        .select_related("participant__party", "value_code", "round")
+        .order_by(
+            "round__number",
+            "participant__party__position",
+            "participant__respondent_code",
+            "value_code__position",
+            "value_code_id",
+        )
+    )
+    if round is not None:
+        ratings = ratings.filter(round=round)
+    # An open round's answers show only as figures published in steps of K (PRODUCT.md 3).
+    ratings = ratings.filter(round__closed_at__isnull=False)
+    yield export_header(diagnostic)
+    parties = _parties(diagnostic) if diagnostic.asks_estimates else []
+    estimates = _exported_estimates(diagnostic, round) if parties else {}
+    for rating in ratings.iterator(chunk_size=2000):
+        row = [
+            rating.participant.respondent_code,
+            rating.participant.party.name,
+            rating.value_code.identifier,
+            rating.current_level,
+            rating.target_level,
+            rating.comment,
+            rating.round.number,
+        ]
+        if diagnostic.asks_importance:
+            row.append(rating.importance_level)
+        key = (rating.round_id, rating.participant_id, rating.value_code_id)
+        row += [estimates.get((*key, party.pk)) for party in parties]
+        yield row
+
+
+def _exported_estimates(diagnostic, round):
+    """{(round id, participant id, Value Code id, party id): level} of the closed rounds."""
+    estimates = Estimate.objects.filter(
+        round__diagnostic=diagnostic, round__closed_at__isnull=False, level__isnull=False
+    )
+    if round is not None:
+        estimates = estimates.filter(round=round)
+    return {
+        (r, p, v, a): level
+        for r, p, v, a, level in estimates.values_list(
+            "round_id", "participant_id", "value_code_id", "about_party_id", "level"
+        )
+    }
