@@ -220,9 +220,17 @@ def set_mutual_understanding(*, diagnostic, asks_estimates, asks_importance, pri
 
 @transaction.atomic
 def update_diagnostic(
-    *, diagnostic, name, purpose="", anonymity_threshold=3, share_individual_reports=None
+    *,
+    diagnostic,
+    name,
+    purpose="",
+    anonymity_threshold=3,
+    share_individual_reports=None,
+    asks_stance=None,
+    asks_pulse=None,
 ):
-    """Settings of a diagnostic; `share_individual_reports` None leaves that switch as it is."""
+    """Settings of a diagnostic; a switch given as None (`share_individual_reports`, give and
+    take's `asks_stance`, `asks_pulse`) is left as it is."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the diagnostic a name."})
@@ -235,9 +243,15 @@ def update_diagnostic(
     diagnostic.purpose = (purpose or "").strip()
     diagnostic.anonymity_threshold = threshold
     fields = ["name", "purpose", "anonymity_threshold"]
-    if share_individual_reports is not None:
-        diagnostic.share_individual_reports = bool(share_individual_reports)
-        fields.append("share_individual_reports")
+    switches = {
+        "share_individual_reports": share_individual_reports,
+        "asks_stance": asks_stance,
+        "asks_pulse": asks_pulse,
+    }
+    for field, value in switches.items():
+        if value is not None:
+            setattr(diagnostic, field, bool(value))
+            fields.append(field)
     diagnostic.save(update_fields=fields)
     return diagnostic
 

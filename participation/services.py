@@ -413,12 +413,15 @@ def save_understanding_through_link(*, participant, value_code_id, importance, e
     return rating
 
 
-def upsert_ratings(ratings, *, importance=True):
+def upsert_ratings(ratings, *, importance=True, stance=True):
     """Insert or update ratings on (participant, value_code, round) in one statement;
-    without `importance`, an existing rating keeps the importance it has."""
+    without `importance` (or `stance`), an existing rating keeps the importance (or the give
+    and take) it has."""
     fields = ["current_level", "target_level", "current_answered", "target_answered", "comment"]
     if importance:
         fields += ["importance_level", "importance_answered"]
+    if stance:
+        fields.append("stance")
     Rating.objects.bulk_create(
         ratings,
         update_conflicts=True,

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 
 from diagnostics.models import AgreedTarget, Publication, PublishedRating, Rating, Round
 from diagnostics.publication import publish_due
+from results import give_and_take
 from ttm.levels import LEVELS
 
 DECIMALS = 4
@@ -369,6 +370,9 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
         earlier = round_figures(previous, parties, value_codes, threshold, value_code_ids)
         for entry, before in zip(figures, earlier, strict=True):
             entry["change"] = change_since(entry, before, previous.number)
+    gave_and_took = give_and_take.add_figures(
+        diagnostic, round_, answers_of(round_), parties, value_codes, figures, value_code_ids
+    )
     by_identifier = {f["identifier"]: f for f in figures}
     responses = response_counts(round_)
     published = publication_times(round_, parties)
@@ -390,6 +394,7 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
             else [],
             "priorities": ranked(figures, "priority"),
             "blind_spots": ranked(figures, "perception_gap_current"),
+            **gave_and_took,
         }
     )
 

@@ -79,6 +79,8 @@ def diagnostic_edit(request, slug):
             "purpose": diagnostic.purpose,
             "anonymity_threshold": diagnostic.anonymity_threshold,
             "share_individual_reports": diagnostic.share_individual_reports,
+            "asks_stance": diagnostic.asks_stance,
+            "asks_pulse": diagnostic.asks_pulse,
         },
     )
     saved, _ = submitted(
