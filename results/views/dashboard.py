@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from diagnostics import selectors, targets
 from diagnostics.models import AgreedTarget, DiagnosticValueCode, Round
 from results import analysis
+from results import board as board_content
 from results import dashboard as dashboard_content
 from results.forms import AgreedTargetForm, DashboardFilterForm
 from ttm import access, parsing
@@ -120,3 +121,27 @@ def agreed_target(request, slug, number, value_code_id):
     if request.htmx:
         return render(request, "results/dashboard.html#agreed-target", context)
     return render(request, "results/agreed_target_page.html", context)
+
+
+@login_required
+def board(request, slug):
+    """The negotiation board, for facilitators: trade candidates, the largest gaps and how much
+    each side cares, with the agreed-target form beside each; `?round=N` for an earlier round."""
+    diagnostic = selectors.diagnostic_to_run(request.user, slug)
+    round_number = parsing.optional_round_number(request.GET.get("round"))
+    context = {"diagnostic": diagnostic, "tab": "dashboard", "can_edit": True}
+    try:
+        result = analysis.analyse(diagnostic, round_number)
+    except analysis.NoRound:
+        if round_number is not None:
+            raise Http404("No such round") from None
+        return render(request, "results/board.html", context)
+    value_code_ids = dict(diagnostic.value_codes.values_list("identifier", "pk"))
+    context |= {
+        "round": diagnostic.rounds.get(number=result["round"]),
+        "result": result,
+        "can_record_targets": True,
+        "value_code_ids": value_code_ids,
+        **board_content.build(result, value_code_ids),
+    }
+    return render(request, "results/board.html", context)
