@@ -17,6 +17,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from ttm.levels import LEVELS
 
 from .models import (
+    GIVE,
+    PULSE_SCORES,
+    TAKE,
     AgreedTarget,
     Diagnostic,
     DiagnosticMember,
@@ -27,7 +30,9 @@ from .models import (
     Party,
     Publication,
     PublishedEstimate,
+    PublishedPulse,
     PublishedRating,
+    Pulse,
     Rating,
     Round,
     ThingThatMatters,
@@ -69,6 +74,8 @@ def export_diagnostic(diagnostic):
             "share_individual_reports": diagnostic.share_individual_reports,
             "asks_estimates": diagnostic.asks_estimates,
             "asks_importance": diagnostic.asks_importance,
+            "asks_stance": diagnostic.asks_stance,
+            "asks_pulse": diagnostic.asks_pulse,
             "priority_basis": diagnostic.priority_basis,
             "level_labels": diagnostic.level_labels,
             "created_at": _iso(diagnostic.created_at),
@@ -135,6 +142,7 @@ def export_diagnostic(diagnostic):
                 "comment": r.comment,
                 "importance": r.importance_level,
                 "importance_answered": r.importance_answered,
+                "stance": r.stance,
             }
             for r in ratings
         ],
@@ -147,6 +155,15 @@ def export_diagnostic(diagnostic):
                 "level": e.level,
             }
             for e in Estimate.objects.filter(round__diagnostic=diagnostic).order_by("id")
+        ],
+        "pulses": [
+            {
+                "round": rounds[p.round_id],
+                "participant": labels[p.participant_id],
+                "about": party_names[p.about_party_id],
+                "score": p.score,
+            }
+            for p in Pulse.objects.filter(round__diagnostic=diagnostic).order_by("id")
         ],
         "things_that_matter": [
             {
@@ -198,6 +215,7 @@ def _publication_state(diagnostic, rounds, identifiers, labels):
                 "comment": r.comment,
                 "importance": r.importance_level,
                 "importance_answered": r.importance_answered,
+                "stance": r.stance,
             }
             for r in published
         ],
@@ -211,6 +229,16 @@ def _publication_state(diagnostic, rounds, identifiers, labels):
                 "level": e.level,
             }
             for e in PublishedEstimate.objects.filter(round__diagnostic=diagnostic).order_by("id")
+        ],
+        "published_pulses": [
+            {
+                "round": rounds[p.round_id],
+                "party": parties[p.party_id],
+                "participant": labels.get(p.participant_id),
+                "about": parties[p.about_party_id],
+                "score": p.score,
+            }
+            for p in PublishedPulse.objects.filter(round__diagnostic=diagnostic).order_by("id")
         ],
     }
 
@@ -250,6 +278,8 @@ def _create(data):
         # Files written before mutual understanding existed ask none of its questions.
         asks_estimates=source.get("asks_estimates", False),
         asks_importance=source.get("asks_importance", False),
+        asks_stance=source.get("asks_stance", False),
+        asks_pulse=source.get("asks_pulse", False),
         priority_basis=source.get("priority_basis", "weight"),
         **labels,
     )
@@ -313,6 +343,7 @@ def _create(data):
             comment=r["comment"],
             importance_level=r.get("importance"),
             importance_answered=r.get("importance_answered", False),
+            stance=_stance(r.get("stance", "")),
         )
         for r in data["ratings"]
     )
@@ -325,6 +356,15 @@ def _create(data):
             level=_level_or_none(e["level"]),
         )
         for e in data.get("estimates", [])
+    )
+    Pulse.objects.bulk_create(
+        Pulse(
+            round=rounds[p["round"]],
+            participant=participants[p["participant"]],
+            about_party=_other_party(parties[p["about"]], participants[p["participant"]]),
+            score=_score(p["score"]),
+        )
+        for p in data.get("pulses", [])
     )
     for t in data["things_that_matter"]:
         thing = ThingThatMatters.objects.create(
@@ -372,6 +412,7 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
             comment=r["comment"],
             importance_level=r.get("importance"),
             importance_answered=r.get("importance_answered", False),
+            stance=_stance(r.get("stance", "")),
         )
         for r in data.get("published_ratings", [])
     )
@@ -386,12 +427,34 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
         )
         for e in data.get("published_estimates", [])
     )
+    PublishedPulse.objects.bulk_create(
+        PublishedPulse(
+            round=rounds[p["round"]],
+            party=parties[p["party"]],
+            participant=participants[p["participant"]] if p["participant"] is not None else None,
+            about_party=parties[p["about"]],
+            score=_score(p["score"]),
+        )
+        for p in data.get("published_pulses", [])
+    )
 
 
 def _other_party(party, participant):
     if party.pk == participant.party_id:
-        raise ValueError(f"{participant.label!r} estimates their own party")
+        raise ValueError(f"{participant.label!r} answers about their own party")
     return party
+
+
+def _stance(stance):
+    if stance not in ("", GIVE, TAKE):
+        raise ValueError(f"{stance!r} is not give, take or empty")
+    return stance
+
+
+def _score(score):
+    if score is not None and (isinstance(score, bool) or score not in PULSE_SCORES):
+        raise ValueError(f"{score!r} is not a pulse 0 to 10")
+    return score
 
 
 def _level_or_none(level):
