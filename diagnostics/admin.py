@@ -7,11 +7,14 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from valuecodes.admin import PerspectiveWordingFormSet
+
 from . import services
 from .models import (
     AgreedTarget,
     Diagnostic,
     DiagnosticMember,
+    DiagnosticPerspectiveWording,
     DiagnosticValueCode,
     Participant,
     Party,
@@ -51,6 +54,9 @@ class DiagnosticAdminForm(forms.ModelForm):
             "purpose",
             "anonymity_threshold",
             "share_individual_reports",
+            "asks_estimates",
+            "asks_importance",
+            "priority_basis",
             *(f"label_{level}" for level in range(1, 6)),
             "created_by",
         ]
@@ -73,8 +79,18 @@ class DiagnosticAdmin(CountedDeletion, admin.ModelAdmin):
     inlines = [PartyInline, MemberInline]
 
 
+class PerspectiveWordingInline(admin.StackedInline):
+    """Each party's own wording of the Value Code: read by the party named like the
+    perspective (ignoring case)."""
+
+    model = DiagnosticPerspectiveWording
+    formset = PerspectiveWordingFormSet
+    extra = 0
+
+
 @admin.register(DiagnosticValueCode)
 class DiagnosticValueCodeAdmin(CountedDeletion, admin.ModelAdmin):
+    inlines = [PerspectiveWordingInline]
     list_display = ["identifier", "diagnostic", "section", "weight", "position"]
     list_filter = ["diagnostic"]
     list_select_related = ["diagnostic"]

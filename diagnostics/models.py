@@ -533,7 +533,7 @@ class Estimate(models.Model):
     """Where a participant thinks another party would place the current state of a Value Code
     in a round (PRODUCT.md 10); a null level is "don't know". The row exists once answered.
 
-    Never about the participant's own party: diagnostics.understanding refuses it before it is
+    Never about the participant's own party: participation.services refuses it before it is
     written (the party lives on the participant, which a check constraint cannot reach).
     """
 

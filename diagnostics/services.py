@@ -226,11 +226,13 @@ def update_diagnostic(
     purpose="",
     anonymity_threshold=3,
     share_individual_reports=None,
+    asks_estimates=None,
+    asks_importance=None,
+    priority_basis=None,
     asks_stance=None,
     asks_pulse=None,
 ):
-    """Settings of a diagnostic; a switch given as None (`share_individual_reports`, give and
-    take's `asks_stance`, `asks_pulse`) is left as it is."""
+    """Settings of a diagnostic; a switch or basis given as None is left as it is."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the diagnostic a name."})
@@ -252,6 +254,19 @@ def update_diagnostic(
         if value is not None:
             setattr(diagnostic, field, bool(value))
             fields.append(field)
+    understanding = {
+        "asks_estimates": asks_estimates,
+        "asks_importance": asks_importance,
+        "priority_basis": priority_basis,
+    }
+    if any(value is not None for value in understanding.values()):
+        set_mutual_understanding(
+            diagnostic=diagnostic,
+            **{
+                key: getattr(diagnostic, key) if value is None else value
+                for key, value in understanding.items()
+            },
+        )
     diagnostic.save(update_fields=fields)
     return diagnostic
 

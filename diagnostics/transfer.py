@@ -361,7 +361,9 @@ def _create(data):
         Pulse(
             round=rounds[p["round"]],
             participant=participants[p["participant"]],
-            about_party=_other_party(parties[p["about"]], participants[p["participant"]]),
+            about_party=_other_party(
+                parties[p["about"]], participants[p["participant"]], "gives a pulse about"
+            ),
             score=_score(p["score"]),
         )
         for p in data.get("pulses", [])
@@ -439,9 +441,9 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
     )
 
 
-def _other_party(party, participant):
+def _other_party(party, participant, answer="estimates"):
     if party.pk == participant.party_id:
-        raise ValueError(f"{participant.label!r} answers about their own party")
+        raise ValueError(f"{participant.label!r} {answer} their own party")
     return party
 
 

@@ -4,7 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from diagnostics import participant_lists
-from diagnostics.models import DiagnosticMember, DiagnosticValueCode, ThingThatMatters
+from diagnostics.models import (
+    PRIORITY_BASES,
+    DiagnosticMember,
+    DiagnosticValueCode,
+    ThingThatMatters,
+)
 from diagnostics.services import CONTENT_FIELDS, MAX_ANONYMITY_THRESHOLD, PARTY_COLOURS, PartySpec
 from ttm import parsing
 from valuecodes.models import Library, ValueCode
@@ -68,12 +73,35 @@ class DiagnosticSettingsForm(DiagnosticForm):
         "each other party to a colleague (0 to 10), shown as a net score per party.",
     )
 
+    asks_estimates = forms.BooleanField(
+        required=False,
+        label="Ask where the other side would say we are",
+        help_text="For each Value Code, partners also say where each other party would place "
+        "the current state. Results then show who misreads whom, and by how much.",
+    )
+    asks_importance = forms.BooleanField(
+        required=False,
+        label="Ask how much each Value Code matters",
+        help_text="Partners rate how much each Value Code matters to them, 1 to 5, so that what "
+        "matters to whom comes from the people.",
+    )
+    priority_basis = forms.ChoiceField(
+        choices=PRIORITY_BASES,
+        required=False,  # left out: as it is
+        label="Priority is made of",
+        help_text="Priority is the gap times the Value Code's weight, or times how much it "
+        "matters to the people who rated it (divided by 3); importance needs its question.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["anonymity_threshold"].help_text = (
             "A party's figures stay hidden until at least this many of its people gave them. "
             "It can be raised at any time, and lowered only while nobody has answered."
         )
+
+    def clean_priority_basis(self):
+        return self.cleaned_data["priority_basis"] or None
 
 
 class DiagnosticCreateForm(DiagnosticForm):

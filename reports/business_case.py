@@ -66,7 +66,9 @@ def gather(diagnostic, round_):
         "value_code_count": len(rows),
         "sections": sections(rows, parties, threshold, previous_means(previous)),
         "top_priorities": [by_identifier[i] for i in result["priorities"][:TOP]],
-        "weighted": any(vc["weight"] != 1 for vc in result["value_codes"]),
+        "weighted": any(vc["weight"] != 1 for vc in result["value_codes"])
+        or result.get("priority_basis") == "importance",
+        "priority_by_importance": result.get("priority_basis") == "importance",
         "top_gaps": [by_identifier[i] for i in analysis_module.disagreements(result)[:TOP]],
         "largest_gap": largest_perception_gap(result),
         "disagreement": analysis_module.DISAGREEMENT,

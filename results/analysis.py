@@ -11,7 +11,6 @@ distributions of current and target. Counts, means and population standard devia
 exactly from those ten integers per group, so no rating row is ever loaded into Python.
 """
 
-import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -21,41 +20,15 @@ from diagnostics.publication import publish_due
 from results import give_and_take
 from ttm.levels import LEVELS
 
+from . import understanding
+from .distributions import EMPTY, Distribution
+
 DECIMALS = 4
 DISAGREEMENT = 0.5  # a perception gap of at least this many levels is a disagreement
 
 
 class NoRound(Exception):
     """The diagnostic has no round with that number."""
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """Counts of levels 1..5 for one party's answers to one question."""
-
-    counts: tuple
-
-    @property
-    def n(self):
-        return sum(self.counts)
-
-    @property
-    def mean(self):
-        if not self.n:
-            return None
-        return sum(level * count for level, count in zip(LEVELS, self.counts, strict=True)) / self.n
-
-    @property
-    def sd(self):
-        """Population standard deviation (0 when n = 1)."""
-        mean = self.mean
-        if mean is None:
-            return None
-        pairs = zip(LEVELS, self.counts, strict=True)
-        return math.sqrt(sum(count * (level - mean) ** 2 for level, count in pairs) / self.n)
-
-
-EMPTY = Distribution((0, 0, 0, 0, 0))
 
 
 def _round(value):
@@ -370,6 +343,9 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
         earlier = round_figures(previous, parties, value_codes, threshold, value_code_ids)
         for entry, before in zip(figures, earlier, strict=True):
             entry["change"] = change_since(entry, before, previous.number)
+    understood = understanding.add_figures(
+        diagnostic, round_, answers_of(round_), parties, value_codes, figures, value_code_ids
+    )
     gave_and_took = give_and_take.add_figures(
         diagnostic, round_, answers_of(round_), parties, value_codes, figures, value_code_ids
     )
@@ -394,6 +370,7 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
             else [],
             "priorities": ranked(figures, "priority"),
             "blind_spots": ranked(figures, "perception_gap_current"),
+            **understood,
             **gave_and_took,
         }
     )

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from .models import Library, Section, ValueCode
+from .models import Library, PerspectiveWording, Section, ValueCode
 
 
 class SectionInline(admin.TabularInline):
@@ -17,8 +19,34 @@ class LibraryAdmin(admin.ModelAdmin):
     inlines = [SectionInline]
 
 
+class PerspectiveWordingFormSet(BaseInlineFormSet):
+    """One wording per perspective, names compared ignoring case. The database refuses a
+    second one too, but only this says so on the page: the form leaves the Value Code out of
+    its own uniqueness check."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            name = " ".join((form.cleaned_data.get("perspective") or "").split()).casefold()
+            if name in seen:
+                raise ValidationError(f"Two wordings for the perspective “{name}”: keep one.")
+            seen.add(name)
+
+
+class PerspectiveWordingInline(admin.StackedInline):
+    """A perspective's own wording (the table's `Description (P)` columns)."""
+
+    model = PerspectiveWording
+    formset = PerspectiveWordingFormSet
+    extra = 0
+
+
 @admin.register(ValueCode)
 class ValueCodeAdmin(admin.ModelAdmin):
+    inlines = [PerspectiveWordingInline]
     list_display = ["identifier", "library", "section", "position"]
     list_filter = ["library"]
     search_fields = ["identifier", "description"]

@@ -11,6 +11,7 @@ from diagnostics.models import AgreedTarget, DiagnosticValueCode, Round
 from results import analysis
 from results import board as board_content
 from results import dashboard as dashboard_content
+from results import understanding as understanding_content
 from results.forms import AgreedTargetForm, DashboardFilterForm
 from ttm import access, parsing
 from ttm.spreadsheets import csv_writer
@@ -82,6 +83,27 @@ def dashboard(request, slug):
     if request.htmx and request.htmx.target == "dashboard-results":
         template += "#results"
     return render(request, template, context)
+
+
+@login_required
+def understanding(request, slug):
+    """Do we understand each other? Who misreads whom, on what and by how much, and what
+    matters to whom (PRODUCT.md 10), from the same analysis as every other surface."""
+    diagnostic, result = _analysis_for(request, slug)
+    context = {
+        "diagnostic": diagnostic,
+        "result": result,
+        "asks": diagnostic.asks_estimates or diagnostic.asks_importance,
+        "can_edit": access.runs(request.user, diagnostic),
+        "rounds": list(diagnostic.rounds.order_by("number")),
+        "tab": "understanding",
+    }
+    if diagnostic.asks_estimates:
+        context["misreadings"] = understanding_content.misreadings(result)
+        context["matrix"] = understanding_content.understanding_matrix(result)
+    if diagnostic.asks_importance:
+        context["importance"] = understanding_content.importance_contrasts(result)
+    return render(request, "results/understanding.html", context)
 
 
 def _agreed_target_context(diagnostic, round_, value_code, form=None):

@@ -142,6 +142,8 @@ results:csv                        GET  login   login   login   2xx     404     
 results:csv                        POST login   login   login   2xx     404     2xx     404     2xx
 results:dashboard                  GET  login   login   login   2xx     404     2xx     404     2xx
 results:dashboard                  POST login   login   login   2xx     404     2xx     404     2xx
+results:understanding              GET  login   login   login   2xx     404     2xx     404     2xx
+results:understanding              POST login   login   login   2xx     404     2xx     404     2xx
 results:board                      GET  login   login   login   2xx     404     403     404     2xx
 results:board                      POST login   login   login   2xx     404     403     404     2xx
 results:agreed_target              GET  login   login   login   2xx     404     403     404     2xx

@@ -43,7 +43,7 @@ def blocking_violations(page):
 @pytest.fixture
 def screens(facilitator):
     """Demo-like data: a diagnostic with ratings, a library, a live workshop."""
-    diagnostic = realistic_diagnostic(value_codes=8, people=(3, 3), rounds=1)
+    diagnostic = realistic_diagnostic(value_codes=8, people=(3, 3), rounds=1, understanding=True)
     MemberFactory(diagnostic=diagnostic, user=facilitator, role=DiagnosticMember.FACILITATOR)
     library = make_library()
     library.owner = facilitator  # only the owner opens its edit pages
@@ -70,6 +70,7 @@ def screens(facilitator):
         reverse("diagnostics:value_codes", args=[slug]),
         reverse("diagnostics:members", args=[slug]),
         reverse("results:dashboard", args=[slug]),
+        reverse("results:understanding", args=[slug]),
         reverse("reports:list", args=[slug]),
         reverse("workshop_presenter:presenter", args=[slug]),
         reverse("workshop_presenter:room", args=[slug, session.pk]),

@@ -4,7 +4,7 @@ import csv
 
 from django.utils.timezone import now
 
-from diagnostics.models import DiagnosticValueCode, Participant, Party, Rating, Round
+from diagnostics.models import DiagnosticValueCode, Estimate, Participant, Party, Rating, Round
 
 from ..factories import DiagnosticFactory
 
@@ -68,9 +68,19 @@ PARTIES = [
 
 
 def realistic_diagnostic(
-    *, value_codes=20, people=(6, 5, 3), rounds=2, threshold=3, slug="harbour-works", seed=7
+    *,
+    value_codes=20,
+    people=(6, 5, 3),
+    rounds=2,
+    threshold=3,
+    slug="harbour-works",
+    seed=7,
+    understanding=False,
 ):
-    """A diagnostic with parties that disagree, a few don't-knows and two rounds (bulk writes)."""
+    """A diagnostic with parties that disagree, a few don't-knows and two rounds (bulk writes).
+
+    With `understanding`, it asks importance and estimates of the other side, and each party
+    believes the others see things much as it does (so it misreads them)."""
     import random
 
     from diagnostics.models import AgreedTarget, ThingThatMatters
@@ -133,6 +143,11 @@ def realistic_diagnostic(
                     )
                 )
         Rating.objects.bulk_create(ratings)
+        if understanding:
+            _understanding_answers(rng, round_, ratings, parties)
+    if understanding:
+        diagnostic.asks_estimates = diagnostic.asks_importance = True
+        diagnostic.save(update_fields=["asks_estimates", "asks_importance"])
     thing = ThingThatMatters.objects.create(diagnostic=diagnostic, title="Win residents' trust")
     thing.value_codes.set(codes[:4])
     thing = ThingThatMatters.objects.create(
@@ -143,3 +158,26 @@ def realistic_diagnostic(
         round=round_, value_code=codes[1], level=4, trade_off="Fewer site visits.", owner="Sam"
     )
     return diagnostic
+
+
+def _understanding_answers(rng, round_, ratings, parties):
+    """Importance on the ratings, and estimates near each person's own current level."""
+    estimates = []
+    for rating in ratings:
+        rating.importance_level = min(5, max(1, round(rng.gauss(3.5, 1.0))))
+        rating.importance_answered = True
+        for party in parties:
+            if party.pk == rating.participant.party_id:
+                continue
+            own = rating.current_level or 3
+            estimates.append(
+                Estimate(
+                    round=round_,
+                    participant=rating.participant,
+                    value_code=rating.value_code,
+                    about_party=party,
+                    level=min(5, max(1, own + rng.choice([-1, 0, 0, 1]))),
+                )
+            )
+    Rating.objects.bulk_update(ratings, ["importance_level", "importance_answered"])
+    Estimate.objects.bulk_create(estimates)

@@ -126,3 +126,22 @@ def test_the_board_asks_a_flat_number_of_queries(
     with django_assert_max_num_queries(few):
         response = facilitator_client.get(board_url(diagnostic))
     assert response.status_code == 200
+
+
+def test_the_board_shows_each_sides_importance_when_it_is_asked(facilitator_client, diagnostic):
+    diagnostic.asks_importance = True
+    diagnostic.save()
+    council = people(diagnostic, "Council", 3)
+    contractor = people(diagnostic, "Contractor", 3)
+    asked = {"importance_answered": True}
+    rate(diagnostic, council, "Cost", ["take"] * 3, importance_level=5, **asked)
+    rate(diagnostic, contractor, "Cost", ["give"] * 3, importance_level=2, **asked)
+    close(diagnostic)
+    result = analyse(diagnostic)
+    content = board.build(result, dict(diagnostic.value_codes.values_list("identifier", "pk")))
+    (cost,) = [row for row in content["rows"] if row.identifier == "Cost"]
+    assert cost.by_importance
+    assert (cost.side("Council").importance, cost.side("Contractor").importance) == (5.0, 2.0)
+    assert cost.side("Residents").importance is None  # suppressed: nobody answered
+    page = facilitator_client.get(board_url(diagnostic)).content.decode()
+    assert "importance = how much it matters to the party" in page

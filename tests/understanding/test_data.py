@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from diagnostics import services
 from diagnostics.models import Diagnostic, DiagnosticPerspectiveWording, Estimate, Rating
@@ -14,7 +15,13 @@ from participation import services as participation
 from valuecodes.models import PerspectiveWording
 
 from ..diagnostics.builders import make_diagnostic, make_library
-from ..factories import DiagnosticFactory, ParticipantFactory, PartyFactory, RatingFactory
+from ..factories import (
+    DiagnosticFactory,
+    ParticipantFactory,
+    PartyFactory,
+    RatingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +169,56 @@ def test_an_estimate_about_ones_own_party_is_refused():
         participant=participant, estimates_by_value_code_id={value_code.pk: {contractor.pk: 3}}
     )
     assert Estimate.objects.get().about_party == contractor
+
+
+def test_the_facilitator_switches_the_questions_on_the_settings_page(
+    facilitator_client, facilitator
+):
+    diagnostic = make_diagnostic(facilitator=facilitator)
+    url = reverse("diagnostics:edit", args=[diagnostic.slug])
+    page = facilitator_client.get(url).content.decode()
+    assert "Ask where the other side would say we are" in page
+    data = {"name": diagnostic.name, "anonymity_threshold": "3", "priority_basis": "importance"}
+    response = facilitator_client.post(url, data)
+    assert response.status_code == 200  # importance is not asked: the form says so
+    assert "needs the importance question switched on" in response.content.decode()
+    response = facilitator_client.post(
+        url, {**data, "asks_importance": "on", "asks_estimates": "on"}
+    )
+    assert response.status_code == 302
+    diagnostic.refresh_from_db()
+    assert (diagnostic.asks_estimates, diagnostic.asks_importance) == (True, True)
+    assert diagnostic.priority_basis == "importance"
+
+
+def test_an_admin_edits_a_partys_wording_and_a_duplicate_perspective_is_an_error(client):
+    library, first = _worded_library()
+    diagnostic = make_diagnostic(library=library, parties=("Buyer", "Supplier"))
+    code = diagnostic.value_codes.get(identifier=first.identifier)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:diagnostics_diagnosticvaluecode_change", args=[code.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data["diagnostic"] = diagnostic.pk
+    prefix = "wordings"
+    wordings = list(code.wordings.order_by("pk"))
+    data |= {
+        f"{prefix}-TOTAL_FORMS": "3",
+        f"{prefix}-INITIAL_FORMS": "2",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, wording in enumerate(wordings):
+        data[f"{prefix}-{index}-id"] = wording.pk
+        data[f"{prefix}-{index}-value_code"] = code.pk
+        data[f"{prefix}-{index}-perspective"] = wording.perspective
+        data[f"{prefix}-{index}-description"] = wording.description
+    data[f"{prefix}-2-value_code"] = code.pk
+    data[f"{prefix}-2-perspective"] = "SUPPLIER"  # the same perspective, spelt otherwise
+    data[f"{prefix}-2-description"] = "Another wording"
+    response = client.post(url, data)
+    assert response.status_code == 200  # re-rendered with the error, not a 500
+    assert "Two wordings for the perspective" in response.content.decode()
+    assert code.wordings.count() == 2
