@@ -350,9 +350,10 @@ def _save_whole_sheet(request, participant):
         stances = _stances_from_post(request.POST)
         ids |= set(estimates) | set(stances)
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
-        participation.save_answer_sheet(participant=participant, answers_by_value_code_id=answers)
-        participation.save_estimate_sheet(
-            participant=participant, estimates_by_value_code_id=estimates
+        participation.save_whole_sheet(
+            participant=participant,
+            answers_by_value_code_id=answers,
+            estimates_by_value_code_id=estimates,
         )
         give_and_take.save_stance_sheet(participant=participant, stances_by_value_code_id=stances)
         give_and_take.save_pulse(participant=participant, scores=_pulse_from_post(request.POST))
