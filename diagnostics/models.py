@@ -40,6 +40,21 @@ def _level_or_null(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
 
 
+# Give and take (PRODUCT.md 10): a partner may mark a Value Code, or leave it unmarked ("").
+GIVE = "give"
+TAKE = "take"
+STANCES = [(GIVE, "We could give here for now"), (TAKE, "We need movement here")]
+PULSE_SCORES = range(0, 11)  # 0..10
+
+
+def _stance_valid():
+    return Q(stance__in=["", GIVE, TAKE])
+
+
+def _pulse_valid():
+    return Q(score__isnull=True) | Q(score__gte=0, score__lte=10)
+
+
 # What a Value Code's priority is made of (PRODUCT.md 4 and 10).
 PRIORITY_BY_WEIGHT = "weight"
 PRIORITY_BY_IMPORTANCE = "importance"
@@ -75,6 +90,19 @@ class Diagnostic(LevelLabels):
     )
     priority_basis = models.CharField(
         max_length=10, choices=PRIORITY_BASES, default=PRIORITY_BY_WEIGHT
+    )
+    # Give and take (PRODUCT.md 10), asked only when switched on.
+    asks_stance = models.BooleanField(
+        "ask for give and take",
+        default=False,
+        help_text="Partners may mark a Value Code: we could give here for now, or we need "
+        "movement here.",
+    )
+    asks_pulse = models.BooleanField(
+        "ask the relationship pulse",
+        default=False,
+        help_text="Once per round, partners say how likely they are to recommend working with "
+        "each other party to a colleague, 0 to 10.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -440,6 +468,8 @@ class Rating(models.Model):
     # How much the Value Code matters to this person (PRODUCT.md 10), asked when switched on.
     importance_level = models.PositiveSmallIntegerField(null=True, blank=True)
     importance_answered = models.BooleanField(default=False)
+    # Give and take (PRODUCT.md 10): "give", "take", or "" (not marked).
+    stance = models.CharField(max_length=4, blank=True, default="", choices=STANCES)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -469,6 +499,7 @@ class Rating(models.Model):
                 condition=Q(importance_level__isnull=True) | Q(importance_answered=True),
                 name="rating_importance_level_is_answered",
             ),
+            models.CheckConstraint(condition=_stance_valid(), name="rating_stance_valid"),
         ]
         indexes = [
             models.Index(fields=["round", "value_code"], name="rating_round_valuecode"),
@@ -524,12 +555,14 @@ class PublishedRating(models.Model):
     comment = models.TextField(blank=True)
     importance_level = models.PositiveSmallIntegerField(null=True, blank=True)
     importance_answered = models.BooleanField(default=False)
+    stance = models.CharField(max_length=4, blank=True, default="", choices=STANCES)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "value_code", "round"], name="one_published_rating"
             ),
+            models.CheckConstraint(condition=_stance_valid(), name="published_stance_valid"),
             models.CheckConstraint(
                 condition=_level_or_null("importance_level"),
                 name="published_importance_level_1_to_5",
@@ -632,6 +665,56 @@ class PublishedEstimate(models.Model):
 
     def __str__(self):
         return f"Estimate on {self.value_code_id} in {self.round_id} (published)"
+
+
+class Pulse(models.Model):
+    """The relationship pulse (PRODUCT.md 10): how likely a participant is to recommend working
+    with another party to a colleague, 0..10, once per round; a null score is an answer taken
+    back (not answered). Never about the participant's own party: the services refuse it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pulses")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="pulses")
+    about_party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant", "about_party"], name="one_pulse_per_party"
+            ),
+            models.CheckConstraint(condition=_pulse_valid(), name="pulse_score_0_to_10"),
+        ]
+
+    def __str__(self):
+        return f"Pulse in round {self.round_id}"
+
+
+class PublishedPulse(models.Model):
+    """A pulse as it stood at the last publication of its pair (party, about party): pulse
+    figures move in steps of K people like every other figure (diagnostics.publication)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="published_pulses")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    about_party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant", "about_party"], name="one_published_pulse"
+            ),
+            models.CheckConstraint(condition=_pulse_valid(), name="published_pulse_score_0_to_10"),
+            models.CheckConstraint(
+                condition=~Q(party=F("about_party")), name="published_pulse_of_another_party"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pulse in round {self.round_id} (published)"
 
 
 class ThingThatMatters(models.Model):

@@ -10,8 +10,14 @@ Per Value Code rather than per party, because a party-wide count lets one quick 
 through: if Ann answers all forty Value Codes while Ben and Cy answer one each, a party-wide
 publication shows Ann's own answer on the other thirty-nine, each the only new one.
 
-Estimates of the other side and importance (PRODUCT.md 10) are copied with the ratings of the
-same party and Value Code, and a changed one counts as a changed answer of its person.
+Estimates of the other side, importance and give and take (PRODUCT.md 10) are copied with the
+ratings of the same party and Value Code, and a changed one counts as a changed answer of its
+person (marking a stance, changing it or taking it back is a change).
+
+The relationship pulse (PRODUCT.md 10) is not about a Value Code: it is published per pair,
+party A about party B, once at least K of A's participants have given, changed or taken back
+their pulse about B since that pair was last published (`publish_due_pulse`), independently of
+the ratings. Its copy is PublishedPulse: a pair without a copied row was never published.
 
 Only levels count as a change (a level, "don't know", or answering at all): a comment edited
 on its own, and a participant removed, are carried along by the next publication of that
@@ -40,7 +46,16 @@ from django.utils import timezone
 from django.utils.connection import ConnectionProxy
 from django.utils.dateparse import parse_datetime
 
-from .models import Estimate, Publication, PublishedEstimate, PublishedRating, Rating, Round
+from .models import (
+    Estimate,
+    Publication,
+    PublishedEstimate,
+    PublishedPulse,
+    PublishedRating,
+    Pulse,
+    Rating,
+    Round,
+)
 
 cache = ConnectionProxy(caches, "live")  # a lost watermark costs a full comparison, no more
 
@@ -58,6 +73,7 @@ COPIED_FIELDS = [
     "comment",
     "importance_level",
     "importance_answered",
+    "stance",
 ]
 
 
@@ -71,8 +87,8 @@ def _level(field):
 
 
 def _changed_ratings(round_, *, since, value_code_ids):
-    """Ratings whose levels (current, target, importance) differ from their published copy,
-    or that have none."""
+    """Ratings whose levels (current, target, importance) or stance differ from their published
+    copy, or that have none."""
     same_copy = (
         PublishedRating.objects.filter(
             round_id=OuterRef("round_id"),
@@ -81,6 +97,7 @@ def _changed_ratings(round_, *, since, value_code_ids):
             current_answered=OuterRef("current_answered"),
             target_answered=OuterRef("target_answered"),
             importance_answered=OuterRef("importance_answered"),
+            stance=OuterRef("stance"),
         )
         .annotate(
             published_current=_level("current_level"),
@@ -305,4 +322,72 @@ def publish_final(round_):
     PublishedRating.objects.filter(round_id=round_.pk).delete()
     PublishedEstimate.objects.filter(round_id=round_.pk).delete()
     Publication.objects.filter(round_id=round_.pk).delete()
+    PublishedPulse.objects.filter(round_id=round_.pk).delete()
     cache.delete(_watermark_key(round_))
+
+
+def _pulse_changes(round_):
+    """{(party id, about party id): participants whose pulse differs from its published copy},
+    counted in one query. A pulse taken back (null) counts only where a copy had a score."""
+    copy = PublishedPulse.objects.filter(
+        round_id=OuterRef("round_id"),
+        participant_id=OuterRef("participant_id"),
+        about_party_id=OuterRef("about_party_id"),
+    )
+    same = copy.annotate(published=Coalesce("score", Value(-1))).filter(
+        published=Coalesce(OuterRef("score"), Value(-1))
+    )
+    rows = (
+        Pulse.objects.filter(round_id=round_.pk)
+        .filter(~Exists(same))
+        .exclude(Q(score__isnull=True) & ~Exists(copy.filter(score__isnull=False)))
+        .values("participant__party_id", "about_party_id")
+        .annotate(n=Count("participant_id", distinct=True))
+        .order_by()
+    )
+    return {(row["participant__party_id"], row["about_party_id"]): row["n"] for row in rows}
+
+
+def publish_due_pulse(round_, *, threshold):
+    """Publish each pulse pair (party, about party) of an open round that at least `threshold`
+    of the party's participants answered, changed or took back since its last publication;
+    returns the pairs published. One query when nothing is due."""
+    if not round_.is_open:
+        return set()
+    if not any(n >= threshold for n in _pulse_changes(round_).values()):
+        return set()
+    return _publish_pulse(round_, threshold=threshold)
+
+
+@transaction.atomic
+def _publish_pulse(round_, *, threshold):
+    locked = Round.objects.select_for_update().only("closed_at").get(pk=round_.pk)
+    if locked.closed_at is not None:
+        return set()
+    due = {pair for pair, n in _pulse_changes(round_).items() if n >= threshold}
+    if not due:
+        return set()
+    pairs = reduce(
+        operator.or_,
+        (Q(party_id=party, about_party_id=about) for party, about in due),
+    )
+    live_pairs = reduce(
+        operator.or_,
+        (Q(participant__party_id=party, about_party_id=about) for party, about in due),
+    )
+    PublishedPulse.objects.filter(round_id=round_.pk).filter(pairs).delete()
+    PublishedPulse.objects.bulk_create(
+        PublishedPulse(
+            round_id=round_.pk,
+            party_id=party_id,
+            participant_id=participant_id,
+            about_party_id=about_party_id,
+            score=score,
+        )
+        for participant_id, party_id, about_party_id, score in Pulse.objects.filter(
+            round_id=round_.pk
+        )
+        .filter(live_pairs)
+        .values_list("participant_id", "participant__party_id", "about_party_id", "score")
+    )
+    return due

@@ -221,6 +221,8 @@ def update_diagnostic(
     asks_estimates=None,
     asks_importance=None,
     priority_basis=None,
+    asks_stance=None,
+    asks_pulse=None,
 ):
     """Settings of a diagnostic; a switch or basis given as None is left as it is."""
     name = (name or "").strip()
@@ -235,9 +237,15 @@ def update_diagnostic(
     diagnostic.purpose = (purpose or "").strip()
     diagnostic.anonymity_threshold = threshold
     fields = ["name", "purpose", "anonymity_threshold"]
-    if share_individual_reports is not None:
-        diagnostic.share_individual_reports = bool(share_individual_reports)
-        fields.append("share_individual_reports")
+    switches = {
+        "share_individual_reports": share_individual_reports,
+        "asks_stance": asks_stance,
+        "asks_pulse": asks_pulse,
+    }
+    for field, value in switches.items():
+        if value is not None:
+            setattr(diagnostic, field, bool(value))
+            fields.append(field)
     understanding = {
         "asks_estimates": asks_estimates,
         "asks_importance": asks_importance,

@@ -18,6 +18,9 @@ from ttm import parsing
 from valuecodes.models import label_fields, statement_fields
 
 from .models import (
+    GIVE,
+    PULSE_SCORES,
+    TAKE,
     AgreedTarget,
     Assignment,
     Diagnostic,
@@ -29,7 +32,9 @@ from .models import (
     Party,
     Publication,
     PublishedEstimate,
+    PublishedPulse,
     PublishedRating,
+    Pulse,
     Rating,
     Round,
     ThingThatMatters,
@@ -76,6 +81,8 @@ def export_diagnostic(diagnostic):
             "share_individual_reports": diagnostic.share_individual_reports,
             "asks_estimates": diagnostic.asks_estimates,
             "asks_importance": diagnostic.asks_importance,
+            "asks_stance": diagnostic.asks_stance,
+            "asks_pulse": diagnostic.asks_pulse,
             "priority_basis": diagnostic.priority_basis,
             "level_labels": diagnostic.level_labels,
             "created_at": _iso(diagnostic.created_at),
@@ -142,6 +149,7 @@ def export_diagnostic(diagnostic):
                 "comment": r.comment,
                 "importance": r.importance_level,
                 "importance_answered": r.importance_answered,
+                "stance": r.stance,
             }
             for r in ratings
         ],
@@ -154,6 +162,15 @@ def export_diagnostic(diagnostic):
                 "level": e.level,
             }
             for e in Estimate.objects.filter(round__diagnostic=diagnostic).order_by("id")
+        ],
+        "pulses": [
+            {
+                "round": rounds[p.round_id],
+                "participant": labels[p.participant_id],
+                "about": party_names[p.about_party_id],
+                "score": p.score,
+            }
+            for p in Pulse.objects.filter(round__diagnostic=diagnostic).order_by("id")
         ],
         "things_that_matter": [
             {
@@ -222,6 +239,7 @@ def _publication_state(diagnostic, rounds, identifiers, labels):
                 "comment": r.comment,
                 "importance": r.importance_level,
                 "importance_answered": r.importance_answered,
+                "stance": r.stance,
             }
             for r in published
         ],
@@ -235,6 +253,16 @@ def _publication_state(diagnostic, rounds, identifiers, labels):
                 "level": e.level,
             }
             for e in PublishedEstimate.objects.filter(round__diagnostic=diagnostic).order_by("id")
+        ],
+        "published_pulses": [
+            {
+                "round": rounds[p.round_id],
+                "party": parties[p.party_id],
+                "participant": labels.get(p.participant_id),
+                "about": parties[p.about_party_id],
+                "score": p.score,
+            }
+            for p in PublishedPulse.objects.filter(round__diagnostic=diagnostic).order_by("id")
         ],
     }
 
@@ -276,6 +304,8 @@ def _create(data):
         # Files written before mutual understanding existed ask none of its questions.
         asks_estimates=source.get("asks_estimates", False),
         asks_importance=source.get("asks_importance", False),
+        asks_stance=source.get("asks_stance", False),
+        asks_pulse=source.get("asks_pulse", False),
         priority_basis=source.get("priority_basis", "weight"),
         **labels,
     )
@@ -339,6 +369,7 @@ def _create(data):
             comment=r["comment"],
             importance_level=r.get("importance"),
             importance_answered=r.get("importance_answered", False),
+            stance=_stance(r.get("stance", "")),
         )
         for r in data["ratings"]
     )
@@ -351,6 +382,17 @@ def _create(data):
             level=_level(e["level"]),
         )
         for e in data.get("estimates", [])
+    )
+    Pulse.objects.bulk_create(
+        Pulse(
+            round=rounds[p["round"]],
+            participant=participants[p["participant"]],
+            about_party=_other_party(
+                parties[p["about"]], participants[p["participant"]], "gives a pulse about"
+            ),
+            score=_score(p["score"]),
+        )
+        for p in data.get("pulses", [])
     )
     for t in data["things_that_matter"]:
         thing = ThingThatMatters.objects.create(
@@ -419,6 +461,7 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
             comment=r["comment"],
             importance_level=r.get("importance"),
             importance_answered=r.get("importance_answered", False),
+            stance=_stance(r.get("stance", "")),
         )
         for r in data.get("published_ratings", [])
     )
@@ -433,17 +476,39 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
         )
         for e in data.get("published_estimates", [])
     )
+    PublishedPulse.objects.bulk_create(
+        PublishedPulse(
+            round=rounds[p["round"]],
+            party=parties[p["party"]],
+            participant=participants[p["participant"]] if p["participant"] is not None else None,
+            about_party=parties[p["about"]],
+            score=_score(p["score"]),
+        )
+        for p in data.get("published_pulses", [])
+    )
 
 
-def _other_party(party, participant):
+def _other_party(party, participant, answer="estimates"):
     if party.pk == participant.party_id:
-        raise ValueError(f"{participant.label!r} estimates their own party")
+        raise ValueError(f"{participant.label!r} {answer} their own party")
     return party
 
 
 def _level(value):
     """A level from the file; None is "don't know" (or no answer)."""
     return None if value is None else parsing.checked_level(value)
+
+
+def _stance(stance):
+    if stance not in ("", GIVE, TAKE):
+        raise ValueError(f"{stance!r} is not give, take or empty")
+    return stance
+
+
+def _score(score):
+    if score is not None and (isinstance(score, bool) or score not in PULSE_SCORES):
+        raise ValueError(f"{score!r} is not a pulse 0 to 10")
+    return score
 
 
 def _joined_through(participant):

@@ -59,6 +59,19 @@ class DiagnosticSettingsForm(DiagnosticForm):
         "parties' figures (the same figures as the results, anonymity applied). Nobody sees "
         "anyone else's answers.",
     )
+    asks_stance = forms.BooleanField(
+        required=False,
+        label="Ask for give and take",
+        help_text="On each Value Code, partners may mark “we could give here for now” or “we "
+        "need movement here”. The negotiation board shows where one party needs movement and "
+        "another could give.",
+    )
+    asks_pulse = forms.BooleanField(
+        required=False,
+        label="Ask the relationship pulse",
+        help_text="Once per round, partners say how likely they are to recommend working with "
+        "each other party to a colleague (0 to 10), shown as a net score per party.",
+    )
 
     asks_estimates = forms.BooleanField(
         required=False,

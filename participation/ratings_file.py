@@ -15,9 +15,11 @@ from diagnostics.models import (
     DiagnosticValueCode,
     Estimate,
     Participant,
+    Pulse,
     Rating,
     Round,
 )
+from participation.give_and_take import clean_score, clean_stance, upsert_pulses
 from participation.services import upsert_ratings
 from ttm import parsing
 from ttm.spreadsheets import MB, CsvLimits, FileRefused, read_csv
@@ -36,8 +38,8 @@ class RatingsFileError(ValidationError):
 
 IMPORTANCE = "importance"
 ESTIMATE_OF = "estimate of "
-# Columns of PRODUCT.md 5 for give and take (PRODUCT.md 10), which ttm does not store yet.
-NOT_YET = ("stance", "pulse about ")
+STANCE = "stance"
+PULSE_ABOUT = "pulse about "
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class OptionalColumns:
 
     importance: int | None = None
     estimates: tuple = ()  # (index, party)
+    stance: int | None = None
+    pulses: tuple = ()  # (index, party)
 
     @property
     def any(self):
@@ -57,6 +61,7 @@ def optional_columns(header, parties):
     every heading that is not one."""
     by_name = {name.casefold(): party for name, party in parties.items()}
     importance, estimates, errors, seen = None, [], [], set()
+    stance, pulses = None, []
     for index in range(len(HEADER), len(header)):
         heading = header[index]
         column = index + 1
@@ -66,26 +71,30 @@ def optional_columns(header, parties):
         seen.add(heading)
         if heading == IMPORTANCE:
             importance = index
-        elif heading.startswith(ESTIMATE_OF):
-            name = heading[len(ESTIMATE_OF) :].strip()
+        elif heading == STANCE:
+            stance = index
+        elif heading.startswith((ESTIMATE_OF, PULSE_ABOUT)):
+            prefix = ESTIMATE_OF if heading.startswith(ESTIMATE_OF) else PULSE_ABOUT
+            name = heading[len(prefix) :].strip()
             party = by_name.get(name.casefold())
             if party is None:
                 errors.append(f"Row 1, column {column}: “{heading}”: no party “{name}”.")
             else:
-                estimates.append((index, party))
-        elif heading == NOT_YET[0] or heading.startswith(NOT_YET[1]):
-            errors.append(
-                f"Row 1, column {column}: “{heading}” is not supported yet: ttm does not record "
-                "give and take (stance) or the relationship pulse so far. Remove the column."
-            )
+                (estimates if prefix == ESTIMATE_OF else pulses).append((index, party))
         else:
             errors.append(
                 f"Row 1, column {column}: “{heading}” is not a column of the ratings file; after "
-                f"{','.join(HEADER)} come importance and “estimate of <party>”."
+                f"{','.join(HEADER)} come importance, stance, “estimate of <party>” and “pulse "
+                "about <party>”."
             )
     if errors:
         raise RatingsFileError(errors)
-    return OptionalColumns(importance=importance, estimates=tuple(estimates))
+    return OptionalColumns(
+        importance=importance,
+        estimates=tuple(estimates),
+        stance=stance,
+        pulses=tuple(pulses),
+    )
 
 
 @dataclass
@@ -148,6 +157,8 @@ def import_ratings(*, diagnostic, raw, round_number=None):
     new_labels = {}  # label -> party, for participants created by this file
     answers = {}  # (label, value_code id) -> answer fields; later rows replace earlier ones
     understood = {}  # (label, value_code id) -> (importance, {party id: estimate})
+    stances = {}  # (label, value_code id) -> "give", "take" or ""
+    pulses = {}  # (label, about party id) -> {row number: score or None}
     errors = []
     for row_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -190,10 +201,18 @@ def import_ratings(*, diagnostic, raw, round_number=None):
             _level(target, row_number, "target", row_errors),
         )
         understanding = _understanding(row, row_number, header, optional, party, row_errors)
+        stance = _stance(row, row_number, optional, row_errors)
+        # Compared across the participant's rows even when this row has other errors, so
+        # that a differing pulse is named with every row it is on.
+        for about_id, score in _pulses(row, row_number, header, optional, party, row_errors):
+            if label:
+                pulses.setdefault((label, about_id), {})[row_number] = score
         errors.extend(row_errors)
         if not row_errors:
             answers[label, value_code.pk] = levels, comment
             understood[label, value_code.pk] = understanding
+            stances[label, value_code.pk] = stance
+    errors.extend(_differing_pulses(pulses, header, optional))
     if errors:
         raise RatingsFileError(errors)
 
@@ -220,12 +239,23 @@ def import_ratings(*, diagnostic, raw, round_number=None):
                     comment=comment,
                     importance_level=understood[label, value_code_id][0],
                     importance_answered=importance,
+                    stance=stances[label, value_code_id],
                 )
                 for (label, value_code_id), ((current_level, target_level), comment) in (
                     answers.items()
                 )
             ],
             importance=importance,
+            stance=optional.stance is not None,
+        )
+        upsert_pulses(
+            Pulse(
+                round=round,
+                participant=participants[label],
+                about_party_id=about_id,
+                score=next(iter(by_row.values())),
+            )
+            for (label, about_id), by_row in pulses.items()
         )
         Estimate.objects.bulk_create(
             [
@@ -268,6 +298,57 @@ def _understanding(row, row_number, header, optional, party, row_errors):
     return importance, estimates
 
 
+def _stance(row, row_number, optional, row_errors):
+    """The row's give and take: "give", "take" or "" (unmarked, also without the column)."""
+    if optional.stance is None or optional.stance >= len(row):
+        return ""
+    try:
+        return clean_stance(row[optional.stance])
+    except ValidationError:
+        raw = row[optional.stance].strip()[:20]
+        row_errors.append(f'Row {row_number}, column stance: "{raw}" is not give, take or empty.')
+        return ""
+
+
+def _pulses(row, row_number, header, optional, party, row_errors):
+    """[(other party id, score or None)] of one row's valid `pulse about P` cells; a column
+    naming the participant's own party is an error on every row that fills it."""
+    cells = row + [""] * (len(header) - len(row))
+    scores = []
+    for index, about in optional.pulses:
+        raw = cells[index].strip()
+        if party is not None and about.pk == party.pk:
+            if raw:
+                row_errors.append(
+                    f"Row {row_number}, column {header[index]}: {about.name} is this "
+                    "participant's own party; the pulse is about another party."
+                )
+            continue
+        try:
+            scores.append((about.pk, clean_score(raw)))
+        except ValidationError:
+            row_errors.append(
+                f'Row {row_number}, column {header[index]}: "{raw[:20]}" is not 0 to 10 or empty.'
+            )
+    return scores
+
+
+def _differing_pulses(pulses, header, optional):
+    """A participant's pulse about a party is one answer per round: the same on each of their
+    rows (empty included), else an error naming the rows."""
+    columns = {about.pk: header[index] for index, about in optional.pulses}
+    errors = []
+    for (label, about_id), by_row in pulses.items():
+        if len(set(by_row.values())) > 1:
+            rows = ", ".join(str(number) for number in sorted(by_row))
+            errors.append(
+                f"Rows {rows}, column {columns[about_id]}: “{label}” has different values; "
+                "the pulse is one answer per round, so give the same value (or leave it empty) "
+                "on each of their rows."
+            )
+    return errors
+
+
 def _switch_on(diagnostic, optional):
     """Importing the columns of a question switches it on (PRODUCT.md 10)."""
     fields = {}
@@ -275,6 +356,10 @@ def _switch_on(diagnostic, optional):
         fields["asks_importance"] = True
     if optional.estimates:
         fields["asks_estimates"] = True
+    if optional.stance is not None:
+        fields["asks_stance"] = True
+    if optional.pulses:
+        fields["asks_pulse"] = True
     if fields:
         Diagnostic.objects.filter(pk=diagnostic.pk).update(**fields)
         for name, value in fields.items():
@@ -288,6 +373,10 @@ def export_header(diagnostic):
         header.append(IMPORTANCE)
     if diagnostic.asks_estimates:
         header += [f"{ESTIMATE_OF}{party.name}" for party in _parties(diagnostic)]
+    if diagnostic.asks_stance:
+        header.append(STANCE)
+    if diagnostic.asks_pulse:
+        header += [f"{PULSE_ABOUT}{party.name}" for party in _parties(diagnostic)]
     return header
 
 
@@ -328,6 +417,8 @@ def ratings_rows(diagnostic, round=None):
     yield export_header(diagnostic)
     parties = _parties(diagnostic) if diagnostic.asks_estimates else []
     estimates = _exported_estimates(diagnostic, round) if parties else {}
+    pulse_parties = _parties(diagnostic) if diagnostic.asks_pulse else []
+    pulses = _exported_pulses(diagnostic, round) if pulse_parties else {}
     for rating in ratings.iterator(chunk_size=2000):
         if (rating.round_id, rating.participant_id) in left_out:
             continue
@@ -344,7 +435,26 @@ def ratings_rows(diagnostic, round=None):
             row.append(rating.importance_level)
         key = (rating.round_id, rating.participant_id, rating.value_code_id)
         row += [estimates.get((*key, party.pk)) for party in parties]
+        if diagnostic.asks_stance:
+            row.append(rating.stance)
+        person = (rating.round_id, rating.participant_id)
+        row += [pulses.get((*person, party.pk)) for party in pulse_parties]
         yield row
+
+
+def _exported_pulses(diagnostic, round):
+    """{(round id, participant id, party id): score} of the closed rounds."""
+    pulses = Pulse.objects.filter(
+        round__diagnostic=diagnostic, round__closed_at__isnull=False, score__isnull=False
+    )
+    if round is not None:
+        pulses = pulses.filter(round=round)
+    return {
+        (r, p, a): score
+        for r, p, a, score in pulses.values_list(
+            "round_id", "participant_id", "about_party_id", "score"
+        )
+    }
 
 
 def _exported_estimates(diagnostic, round):

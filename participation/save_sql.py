@@ -30,6 +30,7 @@ ANSWER_COLUMNS = (
     "comment",
     "importance_level",
     "importance_answered",
+    "stance",
 )
 BIGINT_END = 2**63
 
@@ -177,3 +178,37 @@ def answered_count(participant_id, round_id):
     with connection.cursor() as cursor:
         cursor.execute(sql, [round_id, participant_id])
         return cursor.fetchone()[0]
+
+
+def read_for_stance(token, value_code_id):
+    """As read_for_save, for a save of give and take: (participant, open round id or None,
+    whether `value_code_id` is the diagnostic's, the diagnostic's asks_stance); None for no
+    such link. One statement."""
+    participant, round_, value_code, diagnostic = (
+        _table(Participant),
+        _table(Round),
+        _table(DiagnosticValueCode),
+        _table(Diagnostic),
+    )
+    sql = (
+        "SELECT p.id, p.diagnostic_id, p.revoked_at, "
+        f"(SELECT r.id FROM {round_} r WHERE r.diagnostic_id = p.diagnostic_id "
+        "AND r.closed_at IS NULL LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {value_code} v WHERE v.id = %s "
+        "AND v.diagnostic_id = p.diagnostic_id), d.asks_stance "
+        f"FROM {participant} p JOIN {diagnostic} d ON d.id = p.diagnostic_id WHERE p.token = %s"
+    )
+    if not 0 < value_code_id < BIGINT_END:
+        value_code_id = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value_code_id, token])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, diagnostic_id, revoked_at, round_id, owns, asks_stance = row
+    person = Participant.from_db(
+        connection.alias,
+        ["id", "diagnostic_id", "token", "revoked_at"],
+        [pk, diagnostic_id, token, revoked_at],
+    )
+    return person, round_id, bool(owns), bool(asks_stance)

@@ -218,7 +218,7 @@ MAX_ESTIMATES = 50  # parties per save: a diagnostic has a handful
 FOREIGN_VALUE_CODE = "This Value Code belongs to another diagnostic."
 
 
-def _check_may_rate(participant):
+def check_may_rate(participant):
     check_active(participant)
     round = open_round_of(participant.diagnostic_id)
     if round is None:
@@ -240,8 +240,8 @@ def save_rating(*, participant, value_code, answers):
     fields = _clean_answers(answers, asks_importance=asks_importance)
     if value_code.diagnostic_id != participant.diagnostic_id:
         raise ValidationError(FOREIGN_VALUE_CODE)
-    round = _check_may_rate(participant)
-    rating = _upsert_rating(participant.pk, value_code.pk, round.pk, fields)
+    round = check_may_rate(participant)
+    rating = upsert_one_rating(participant.pk, value_code.pk, round.pk, fields)
     rating.round = round  # already loaded: spare callers a query
     return rating
 
@@ -257,10 +257,10 @@ def save_rating_through_link(*, participant, value_code_id, answers):
         raise RatingRefused(ROUND_CLOSED)
     if not participant.asked_value_code:
         raise RatingRefused(NOT_ASKED)
-    return _upsert_rating(participant.pk, value_code_id, participant.open_round_id, fields)
+    return upsert_one_rating(participant.pk, value_code_id, participant.open_round_id, fields)
 
 
-def _upsert_rating(participant_id, value_code_id, round_id, fields):
+def upsert_one_rating(participant_id, value_code_id, round_id, fields):
     """The rating as saved, holding only the fields given (the others are defaults, not the
     row's): one statement, see save_sql.upsert_rating."""
     keys = {"participant_id": participant_id, "value_code_id": value_code_id, "round_id": round_id}
@@ -276,7 +276,7 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     a change of assignment) are left out. One upsert, so queries do not grow with the number
     of Value Codes. Returns (how many were saved, how many were left out).
     """
-    round = _check_may_rate(participant)
+    round = check_may_rate(participant)
     diagnostic = participant.diagnostic
     cleaned = {
         pk: _clean_answers(answers, asks_importance=diagnostic.asks_importance)
@@ -307,6 +307,16 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     return len(ratings), len(left_out)
 
 
+def asked_ids(participant, value_code_ids):
+    """Those of the Value Code ids that the participant is asked (diagnostics.assignment)."""
+    return set(
+        DiagnosticValueCode.objects.filter(pk__in=list(value_code_ids))
+        .annotate(asked=asked_expression(participant))
+        .filter(asked=True)
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def save_whole_sheet(*, participant, answers_by_value_code_id, estimates_by_value_code_id):
     """The sheet POST: its answers and its estimates, all or nothing. Those of Value Codes the
@@ -314,12 +324,7 @@ def save_whole_sheet(*, participant, answers_by_value_code_id, estimates_by_valu
     saved, left_out = save_answer_sheet(
         participant=participant, answers_by_value_code_id=answers_by_value_code_id
     )
-    asked = set(
-        DiagnosticValueCode.objects.filter(pk__in=list(estimates_by_value_code_id))
-        .annotate(asked=asked_expression(participant))
-        .filter(asked=True)
-        .values_list("pk", flat=True)
-    )
+    asked = asked_ids(participant, estimates_by_value_code_id)
     save_estimate_sheet(
         participant=participant,
         estimates_by_value_code_id={
@@ -339,7 +344,7 @@ def save_estimate_sheet(*, participant, estimates_by_value_code_id):
     diagnostic = participant.diagnostic
     if not diagnostic.asks_estimates:
         raise ValidationError(ESTIMATES_NOT_ASKED)
-    round = _check_may_rate(participant)
+    round = check_may_rate(participant)
     others = set(diagnostic.parties.exclude(pk=participant.party_id).values_list("pk", flat=True))
     estimates = []
     for value_code_id, levels in estimates_by_value_code_id.items():
@@ -418,7 +423,7 @@ def save_understanding_through_link(*, participant, value_code_id, importance, e
                 parsing.checked_level(level)
     if participant.open_round_id is None:
         raise RatingRefused(ROUND_CLOSED)
-    rating = _upsert_rating(participant.pk, value_code_id, participant.open_round_id, fields)
+    rating = upsert_one_rating(participant.pk, value_code_id, participant.open_round_id, fields)
     if estimates:
         save_sql.upsert_estimates(
             participant_id=participant.pk,
@@ -429,12 +434,15 @@ def save_understanding_through_link(*, participant, value_code_id, importance, e
     return rating
 
 
-def upsert_ratings(ratings, *, importance=True):
+def upsert_ratings(ratings, *, importance=True, stance=True):
     """Insert or update ratings on (participant, value_code, round) in one statement;
-    without `importance`, an existing rating keeps the importance it has."""
+    without `importance` (or `stance`), an existing rating keeps the importance (or the give
+    and take) it has."""
     fields = ["current_level", "target_level", "current_answered", "target_answered", "comment"]
     if importance:
         fields += ["importance_level", "importance_answered"]
+    if stance:
+        fields.append("stance")
     Rating.objects.bulk_create(
         ratings,
         update_conflicts=True,

@@ -31,7 +31,7 @@ class UnderstandingSheet:
         return self.asks_importance or self.asks_estimates
 
     def decorate(self, value_code):
-        """Give `value_code` (with `.rating`) what the partial participant/_understanding.html
+        """Give `value_code` (with `.rating`) what the partial participation/_understanding.html
         shows: `.importance_choice`, `.estimate_choices` [(party, choice)] and
         `.understanding_fields`, the names its save posts."""
         rating = value_code.rating

@@ -16,6 +16,12 @@ urlpatterns = [
         participant.save_understanding,
         name="save_understanding",
     ),
+    path(
+        "p/<str:token>/rate/<int:value_code_id>/stance/",
+        participant.save_stance,
+        name="save_stance",
+    ),
+    path("p/<str:token>/pulse/", participant.save_pulse, name="save_pulse"),
     path("p/<str:token>/email-link/", participant.email_personal_link, name="email_link"),
     path("join/<str:token>/", participant.join, name="join"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from diagnostics import rounds
 from diagnostics.models import Party, Rating
-from participation import invitations, progress
+from participation import give_and_take, invitations, progress
 from participation import services as participation
 from participation.understanding_sheet import understanding_sheet
 from ttm import parsing
@@ -42,6 +42,9 @@ FIELD_PREFIX = {"current_level": "c", "target_level": "t"}
 # c<id>, t<id>, m<id> and i<id>: current, target, comment and importance of one Value Code on
 # the whole sheet; e<id>_<party id>: the estimate of where that party would place it.
 SHEET_FIELD = re.compile(r"[ctmi]([0-9]{1,18})")
+# g<id>: give and take on one Value Code; p<party id>: the relationship pulse about that party.
+STANCE_FIELD = re.compile(r"g([0-9]{1,18})")
+PULSE_FIELD = re.compile(r"p([0-9]{1,18})")
 ESTIMATE_FIELD = re.compile(r"e([0-9]{1,18})_([0-9]{1,18})")
 
 
@@ -172,6 +175,7 @@ def rate(request, token):
         for value_code in value_codes:
             _decorate(value_code, labels)
             understanding.decorate(value_code)
+            give_and_take.decorate_stance(value_code)
         answered = sum(vc.complete and vc.asked for vc in value_codes)
         asked = sum(vc.asked for vc in value_codes)
         sections.append(SheetSection(name, value_codes, answered, asked))
@@ -187,6 +191,9 @@ def rate(request, token):
         "open_section": next((s.name for s in sections if s.answered < s.asked), None),
         "fold": sum(len(section.value_codes) for section in sections) > FOLD_ABOVE,
         "understanding": understanding,
+        "asks_stance": diagnostic.asks_stance,
+        "stance_choices": give_and_take.STANCE_CHOICES,
+        "pulse": give_and_take.pulse_sheet(participant, round),
     }
     return render(request, "participation/rate.html", context)
 
@@ -264,6 +271,71 @@ def save_understanding(request, token, value_code_id):
     return render(request, "participation/_understanding.html#saved", context)
 
 
+@never_cache
+@require_POST
+def save_stance(request, token, value_code_id):
+    """Mark one Value Code give, take or unmarked (htmx). Its own path, two queries: the link
+    with what the rules need, and the rating's upsert."""
+    try:
+        participant = give_and_take.participant_for_stance(token, value_code_id)
+    except Http404:
+        return HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
+    except participation.ParticipantRevoked:
+        return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
+    if not participant.rates_value_code:
+        raise Http404("No such Value Code")
+    try:
+        give_and_take.save_stance_through_link(
+            participant=participant,
+            value_code_id=value_code_id,
+            stance=request.POST.get(f"g{value_code_id}", ""),
+        )
+    except participation.RatingRefused as refused:
+        return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
+    except ValidationError as invalid:
+        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
+    if not request.htmx:
+        return redirect(f"{participant_rate_url(participant)}#vc{value_code_id}")
+    context = {"value_code_id": value_code_id}
+    return render(request, "participation/_understanding.html#saved", context)
+
+
+@never_cache
+@require_POST
+def save_pulse(request, token):
+    """Save the relationship pulse about the other parties (htmx, or a plain form POST)."""
+    participant, refusal = _active_participant(request, token)
+    if refusal:
+        return refusal
+    try:
+        give_and_take.save_pulse(participant=participant, scores=_pulse_from_post(request.POST))
+    except participation.RatingRefused as refused:
+        return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
+    except ValidationError as invalid:
+        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
+    if not request.htmx:
+        return redirect(f"{participant_rate_url(participant)}#pulse")
+    return render(request, "participation/_pulse.html#saved", {})
+
+
+def _pulse_from_post(post):
+    """{party id: raw score} of the p<party id> fields posted (empty ones too: taken back)."""
+    return {
+        int(match[1]): post.get(key)
+        for key in post
+        if (match := PULSE_FIELD.fullmatch(key)) is not None
+    }
+
+
+def _stances_from_post(post):
+    """{Value Code id: raw stance} of the g<id> fields posted."""
+    return {
+        int(match[1]): post.get(key)
+        for key in post
+        if (match := STANCE_FIELD.fullmatch(key)) is not None
+    }
+
+
 def _importance_from_post(post, value_code_id):
     raw = post.get(f"i{value_code_id}")
     if raw is None or raw == "":
@@ -299,12 +371,15 @@ def _save_whole_sheet(request, participant):
     ids = {int(match[1]) for key in request.POST if (match := SHEET_FIELD.fullmatch(key))}
     try:
         estimates = _levels(_estimates_from_post(request.POST))
-        ids |= set(estimates)
+        stances = _stances_from_post(request.POST)
+        ids |= set(estimates) | set(stances)
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
-        _saved, left_out = participation.save_whole_sheet(
+        _saved, left_out = give_and_take.save_sheet_with_give_and_take(
             participant=participant,
-            answers_by_value_code_id=answers,
-            estimates_by_value_code_id=estimates,
+            answers=answers,
+            estimates=estimates,
+            stances=stances,
+            pulses=_pulse_from_post(request.POST),
         )
     except participation.RatingRefused as refused:
         messages.error(request, refused.messages[0])

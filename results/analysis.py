@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from diagnostics.models import AgreedTarget, Publication, PublishedRating, Rating
 from diagnostics.publication import publish_due
 from diagnostics.rounds import chosen_round, previous_round
+from results import give_and_take
 from ttm.levels import LEVELS
 
 from . import understanding
@@ -350,6 +351,9 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
     understood = understanding.add_figures(
         diagnostic, round_, answers_of(round_), parties, value_codes, figures, value_code_ids
     )
+    gave_and_took = give_and_take.add_figures(
+        diagnostic, round_, answers_of(round_), parties, value_codes, figures, value_code_ids
+    )
     by_identifier = {f["identifier"]: f for f in figures}
     responses = response_counts(round_)
     published = publication_times(round_, parties)
@@ -372,6 +376,7 @@ def analyse(diagnostic, round_number=None, *, value_code_ids=None):
             "priorities": ranked(figures, "priority"),
             "blind_spots": ranked(figures, "perception_gap_current"),
             **understood,
+            **gave_and_took,
         }
     )
 

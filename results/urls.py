@@ -10,6 +10,7 @@ urlpatterns = [
     path("analysis.csv", results.analysis_csv, name="csv"),
     path("dashboard/", results.dashboard, name="dashboard"),
     path("understanding/", results.understanding, name="understanding"),
+    path("board/", results.board, name="board"),
     path(
         "dashboard/<int:value_code_id>/",
         results.value_code_details,

@@ -83,6 +83,8 @@ def diagnostic_edit(request, slug):
             "asks_estimates": diagnostic.asks_estimates,
             "asks_importance": diagnostic.asks_importance,
             "priority_basis": diagnostic.priority_basis,
+            "asks_stance": diagnostic.asks_stance,
+            "asks_pulse": diagnostic.asks_pulse,
         },
     )
     saved, _ = submitted(

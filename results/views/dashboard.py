@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from diagnostics import rounds, selectors, targets
 from diagnostics.models import AgreedTarget, DiagnosticValueCode, Round
 from results import analysis, trade_offs
+from results import board as board_content
 from results import dashboard as dashboard_content
 from results import understanding as understanding_content
 from results.forms import AgreedTargetForm, DashboardFilterForm, TradeOffLinkForm
@@ -248,3 +249,24 @@ def trade_off_links(request, slug, number, value_code_id):
     form = _current_values_form(diagnostic, round_, value_code)
     context = _agreed_target_context(diagnostic, round_, value_code, form, link_form)
     return _agreed_target_answer(request, context)
+
+
+@login_required
+def board(request, slug):
+    """The negotiation board, for facilitators: trade candidates, the largest gaps and how much
+    each side cares, with the agreed-target form beside each; `?round=N` for an earlier round."""
+    diagnostic = selectors.diagnostic_to_run(request.user, slug)
+    round_number = parsing.optional_round_number(request.GET.get("round"))
+    context = {"diagnostic": diagnostic, "tab": "dashboard", "can_edit": True}
+    if round_number is None and rounds.round_to_show(diagnostic) is None:
+        return render(request, "results/board.html", context)
+    result = analysis.analyse(diagnostic, round_number)  # a round that does not exist: 404
+    value_code_ids = dict(diagnostic.value_codes.values_list("identifier", "pk"))
+    context |= {
+        "round": diagnostic.rounds.get(number=result["round"]),
+        "result": result,
+        "can_record_targets": True,
+        "value_code_ids": value_code_ids,
+        **board_content.build(result, value_code_ids),
+    }
+    return render(request, "results/board.html", context)

@@ -152,6 +152,8 @@ results:understanding              GET  login   login   login   2xx     404     
 results:understanding              POST login   login   login   2xx     404     2xx     404     2xx
 results:value_code_details         GET  login   login   login   2xx     404     2xx     404     2xx
 results:value_code_details         POST login   login   login   2xx     404     2xx     404     2xx
+results:board                      GET  login   login   login   2xx     404     403     404     2xx
+results:board                      POST login   login   login   2xx     404     403     404     2xx
 results:agreed_target              GET  login   login   login   2xx     404     403     404     2xx
 results:agreed_target              POST login   login   login   2xx     404     403     404     2xx
 results:trade_off_links            GET  login   login   login   405     405     405     405     405
@@ -230,6 +232,10 @@ participant:save                   GET  405     405     405     405     405     
 participant:save                   POST 404     3xx     404     404     404     404     404     404
 participant:save_understanding     GET  405     405     405     405     405     405     405     405
 participant:save_understanding     POST 404     400     404     404     404     404     404     404
+participant:save_stance            GET  405     405     405     405     405     405     405     405
+participant:save_stance            POST 404     400     404     404     404     404     404     404
+participant:save_pulse             GET  405     405     405     405     405     405     405     405
+participant:save_pulse             POST 404     3xx     3xx     404     404     404     404     404
 participant:email_link             GET  405     405     405     405     405     405     405     405
 participant:email_link             POST 404     3xx     3xx     404     404     404     404     404
 participant:join                   GET  2xx     2xx     2xx     2xx     2xx     2xx     2xx     2xx
@@ -480,6 +486,8 @@ def url_arguments(w, role):
         "participant:rate": [token],
         "participant:save": [token, this.value_code.pk],
         "participant:save_understanding": [token, this.value_code.pk],
+        "participant:save_stance": [token, this.value_code.pk],
+        "participant:save_pulse": [token],
         "participant:email_link": [token_of(w, role, "invitation_token")],
         "participant:join": [this.party.open_link_token],
         "workshop_presenter:live": [slug, session],

@@ -70,13 +70,12 @@ def test_an_estimate_of_ones_own_party_is_an_error_on_every_row_that_fills_it(di
 @pytest.mark.parametrize(
     ("heading", "message"),
     [
-        ("stance", "“stance” is not supported yet"),
-        ("pulse about IT", "“pulse about it” is not supported yet"),
         ("estimate of Legal", "no party “legal”"),
+        ("pulse about Legal", "no party “legal”"),
         ("owner", "“owner” is not a column of the ratings file"),
     ],
 )
-def test_an_unknown_or_unsupported_column_is_refused_by_name(diagnostic, heading, message):
+def test_an_unknown_column_is_refused_by_name(diagnostic, heading, message):
     (refusal,) = problems(diagnostic, f"{HEADER},{heading}\nada,IT,Reliability,2,3,,\n")
     assert message in refusal
 
