@@ -57,6 +57,9 @@ class WorkshopSession(models.Model):
         related_name="+",
     )
     revealed = models.BooleanField(default=False)
+    # The first step of a reveal when the diagnostic asks for estimates of the other side:
+    # what each party expected the others to say, before what they said.
+    showing_expectations = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change of state.")
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -90,6 +93,10 @@ class WorkshopSession(models.Model):
                 condition=Q(state="ended", ended_at__isnull=False)
                 | (~Q(state="ended") & Q(ended_at__isnull=True)),
                 name="workshop_ended_iff_ended_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(showing_expectations=False) | Q(revealed=True),
+                name="workshop_expectations_only_revealed",
             ),
         ]
 

@@ -167,8 +167,32 @@ def figures_to_freeze(session):
     }
 
 
-def reveal(frozen, parties):
-    """The frozen figures of a reveal (see figures_to_freeze), laid out for the screens."""
+def expectations(frozen, diagnostic, parties=None):
+    """What each party expected each other party to say about the Value Code of a reveal:
+    [{"party", "about", and the analysis's estimates[A][B]: n, mean_estimate, actual,
+    misreading, suppressed, pending}] for every ordered pair, in the parties' order.
+
+    Empty unless the diagnostic asks for estimates and the figures frozen at the reveal hold
+    them (a reveal frozen before estimates were switched on has none to show)."""
+    if frozen is None or not diagnostic.asks_estimates:
+        return []
+    estimates = frozen.figures["value_code"].get("estimates")
+    if not estimates:
+        return []
+    if parties is None:
+        parties = list(diagnostic.parties.order_by("position", "id"))
+    pairs = []
+    for party in parties:
+        for about in parties:
+            entry = estimates.get(party.name, {}).get(about.name)
+            if about.pk != party.pk and entry is not None:
+                pairs.append({"party": party, "about": about, **entry})
+    return pairs
+
+
+def reveal(frozen, parties, diagnostic=None):
+    """The frozen figures of a reveal (see figures_to_freeze), laid out for the screens; with
+    the diagnostic, also what each party expected the others to say (see expectations)."""
     if frozen is None:
         return None
     figures = frozen.figures["value_code"]
@@ -192,6 +216,7 @@ def reveal(frozen, parties):
         "perception_gap_current": figures["perception_gap_current"],
         "perception_gap_target": figures["perception_gap_target"],
         "change": figures["change"],
+        "expectations": expectations(frozen, diagnostic, parties) if diagnostic else [],
     }
 
 

@@ -27,6 +27,8 @@ from .models import (
 # Seats offered for a party nobody belongs to yet, until the facilitator says otherwise.
 DEFAULT_SEATS = 10
 MAX_SEATS = 10_000
+# Nothing of a reveal on screen (both fields go together: see the session's constraints).
+HIDDEN = {"revealed": False, "showing_expectations": False}
 
 
 class SessionEnded(ValidationError):
@@ -148,7 +150,7 @@ def go_to(*, session, value_code):
     """Put a Value Code of the session's diagnostic on screen, hidden, ready for rating."""
     if value_code.diagnostic_id != session.diagnostic_id:
         raise ValidationError("This Value Code belongs to another diagnostic.")
-    fields = {"current_value_code": value_code, "revealed": False}
+    fields = {"current_value_code": value_code, **HIDDEN}
     if session.state == WorkshopSession.CAPTURING:
         fields["state"] = fields["resume_state"] = WorkshopSession.RATING
     return _change(session, **fields)
@@ -177,17 +179,35 @@ def set_revealed(*, session, revealed):
     The first reveal of a Value Code locks it: its figures are frozen as they stand (while the
     session row is locked, so no answer slips in between), and answers to it are refused from
     then on. Hiding and showing again shows the same frozen figures.
+
+    When the frozen figures hold estimates of the other side (the diagnostic asks for them and
+    has two parties or more), showing starts at what each party expected the others to say;
+    show_what_was_said() moves on to the figures. Showing what is shown already changes nothing.
     """
-    if revealed and session.current_value_code_id is None:
+    if not revealed:
+        return _change(session, **HIDDEN)
+    if session.current_value_code_id is None:
         raise ValidationError("There is no Value Code on screen to reveal.")
-    session = _change(session, revealed=bool(revealed))
-    if revealed and not selectors.is_locked(session, session.current_value_code_id):
-        WorkshopReveal.objects.create(
+    if session.revealed:
+        return session
+    session = _change(session, revealed=True, showing_expectations=False)
+    frozen = selectors.frozen_reveal(session)
+    if frozen is None:
+        frozen = WorkshopReveal.objects.create(
             session=session,
             value_code_id=session.current_value_code_id,
             figures=selectors.figures_to_freeze(session),
         )
+    if selectors.expectations(frozen, session.diagnostic):
+        session = _change(session, showing_expectations=True)
     return session
+
+
+def show_what_was_said(*, session):
+    """From what each party expected to what each party said (the second step of a reveal)."""
+    if not (session.revealed and session.showing_expectations):
+        return session
+    return _change(session, showing_expectations=False)
 
 
 @transaction.atomic
@@ -209,7 +229,7 @@ def start_capture(*, session):
         session,
         state=WorkshopSession.CAPTURING,
         resume_state=WorkshopSession.CAPTURING,
-        revealed=False,
+        **HIDDEN,
     )
 
 
@@ -236,7 +256,7 @@ def resume(*, session):
 
 def end_session(*, session):
     """End the session: its code stops working; everything recorded stays in the diagnostic."""
-    return _change(session, state=WorkshopSession.ENDED, ended_at=timezone.now(), revealed=False)
+    return _change(session, state=WorkshopSession.ENDED, ended_at=timezone.now(), **HIDDEN)
 
 
 def record_target(*, session, level, trade_off="", owner="", due_date=None):

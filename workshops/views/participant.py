@@ -184,7 +184,7 @@ def _stage_context(attendee):
         context["locked"] = frozen is not None
         if session.revealed:
             parties = list(session.diagnostic.parties.order_by("position", "id"))
-            context["reveal"] = selectors.reveal(frozen, parties)
+            context["reveal"] = selectors.reveal(frozen, parties, session.diagnostic)
     return context
 
 

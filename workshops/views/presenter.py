@@ -59,7 +59,7 @@ def _live_context(session, parties):
         context["captures"] = selectors.captures(session)
         context["keep_choices"] = selectors.value_code_choices(session.diagnostic)
     elif session.revealed:
-        context["reveal"] = selectors.reveal(frozen, parties)
+        context["reveal"] = selectors.reveal(frozen, parties, session.diagnostic)
     return context
 
 
@@ -171,6 +171,8 @@ def _apply(action, session, request):
         return services.go_to(session=session, value_code=get_object_or_404(value_code))
     if action in {"reveal", "hide"}:
         return services.set_revealed(session=session, revealed=action == "reveal")
+    if action == "said":
+        return services.show_what_was_said(session=session)
     if action == "capture":
         return services.start_capture(session=session)
     if action == "rating":
