@@ -451,6 +451,20 @@ class Round(models.Model):
         return self.closed_at is None
 
 
+# What a person answers about one Value Code in a round: saved together (participation.save_sql)
+# and copied together when published (diagnostics.publication).
+ANSWER_FIELDS = (
+    "current_level",
+    "target_level",
+    "current_answered",
+    "target_answered",
+    "comment",
+    "importance_level",
+    "importance_answered",
+    "stance",
+)
+
+
 class Rating(models.Model):
     """One participant's answer on one Value Code in one round; null level = "don't know"."""
 

@@ -47,6 +47,7 @@ from django.utils.connection import ConnectionProxy
 from django.utils.dateparse import parse_datetime
 
 from .models import (
+    ANSWER_FIELDS,
     Estimate,
     Publication,
     PublishedEstimate,
@@ -65,16 +66,6 @@ SETTLING = datetime.timedelta(seconds=10)
 BIG_COPY = 10_000  # rows: PostgreSQL plans the next comparison well only with fresh statistics
 WATERMARK_TIMEOUT = 7 * 24 * 3600
 WATERMARK_STEP = datetime.timedelta(seconds=30)  # no cache write on every read
-COPIED_FIELDS = [
-    "current_level",
-    "target_level",
-    "current_answered",
-    "target_answered",
-    "comment",
-    "importance_level",
-    "importance_answered",
-    "stance",
-]
 
 
 def _watermark_key(round_):
@@ -215,7 +206,7 @@ def _copy(round_, by_party):
         by_party,
         PublishedRating,
         Rating,
-        ["participant_id", "value_code_id", *COPIED_FIELDS],
+        ["participant_id", "value_code_id", *ANSWER_FIELDS],
     )
     _copy_rows(
         round_,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from diagnostics.assignment import asked_condition
 from diagnostics.models import (
+    ANSWER_FIELDS,
     Diagnostic,
     DiagnosticValueCode,
     Estimate,
@@ -22,16 +23,6 @@ from diagnostics.models import (
 from participation.progress import answered_count_sql, asked_count_sql
 
 RATING_KEY = ("participant_id", "value_code_id", "round_id")
-ANSWER_COLUMNS = (
-    "current_level",
-    "target_level",
-    "current_answered",
-    "target_answered",
-    "comment",
-    "importance_level",
-    "importance_answered",
-    "stance",
-)
 BIGINT_END = 2**63
 
 
@@ -146,7 +137,7 @@ def upsert_rating(*, participant_id, value_code_id, round_id, fields):
     statement, atomic on its own (no transaction around it), so simultaneous saves neither
     duplicate a rating nor lose each other's answers. updated_at moves on every save, as
     diagnostics.publication finds changes by it. Returns the rating's id."""
-    unknown = set(fields).difference(ANSWER_COLUMNS)
+    unknown = set(fields).difference(ANSWER_FIELDS)
     if unknown:
         raise ValueError(f"Not an answer column: {sorted(unknown)}")
     quote = connection.ops.quote_name
@@ -154,7 +145,7 @@ def upsert_rating(*, participant_id, value_code_id, round_id, fields):
         "participant_id": participant_id,
         "value_code_id": value_code_id,
         "round_id": round_id,
-        **{name: Rating._meta.get_field(name).get_default() for name in ANSWER_COLUMNS},
+        **{name: Rating._meta.get_field(name).get_default() for name in ANSWER_FIELDS},
         **fields,
         "updated_at": connection.ops.adapt_datetimefield_value(timezone.now()),
     }

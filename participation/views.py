@@ -198,6 +198,30 @@ def rate(request, token):
     return render(request, "participation/rate.html", context)
 
 
+def _save_through_link(request, value_code_id, *, find, save):
+    """What every htmx save of one Value Code's answers shares: find the link and what the
+    rules need (`find()`), refuse a Value Code it does not rate, `save(participant)`, and turn
+    every refusal into a plain answer. Returns ((participant, saved), None), or (None, the
+    response to send instead)."""
+    try:
+        participant = find()
+    except Http404:
+        return None, HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
+    except participation.ParticipantRevoked:
+        return None, HttpResponse("This link was revoked.", status=403, content_type="text/plain")
+    if not participant.rates_value_code:
+        raise Http404("No such Value Code")  # another diagnostic's, or none
+    try:
+        saved = save(participant)
+    except participation.RatingRefused as refused:
+        return None, HttpResponse(refused.messages[0], status=403, content_type="text/plain")
+    except ValidationError as invalid:
+        return None, HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
+    if not request.htmx:
+        return None, redirect(f"{participant_rate_url(participant)}#vc{value_code_id}")
+    return (participant, saved), None
+
+
 @never_cache
 @require_POST
 def save(request, token, value_code_id):
@@ -205,29 +229,22 @@ def save(request, token, value_code_id):
 
     Three queries whatever the size of the diagnostic: the link with what the rules need, the
     upsert, and the progress count."""
-    try:
-        participant = participation.participant_for_save(token, value_code_id)
-    except Http404:
-        return HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
-    except participation.ParticipantRevoked:
-        return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
-    if not participant.rates_value_code:
-        raise Http404("No such Value Code")  # another diagnostic's, or none
-    try:
-        answers = _answers_from_post(request.POST, value_code_id)
-        rating = participation.save_rating_through_link(
-            participant=participant, value_code_id=value_code_id, answers=answers
-        )
-    except participation.RatingRefused as refused:
-        return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
-    except ValidationError as invalid:
-        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
-    if not request.htmx:
-        return redirect(f"{participant_rate_url(participant)}#vc{value_code_id}")
-    answered = participation.answered_count(participant.pk, rating.round_id)
+    done, refusal = _save_through_link(
+        request,
+        value_code_id,
+        find=lambda: participation.participant_for_save(token, value_code_id),
+        save=lambda participant: participation.save_rating_through_link(
+            participant=participant,
+            value_code_id=value_code_id,
+            answers=_answers_from_post(request.POST, value_code_id),
+        ),
+    )
+    if refusal:
+        return refusal
+    participant, rating = done
     context = {
         "value_code_id": value_code_id,
-        "answered": answered,
+        "answered": participation.answered_count(participant.pk, rating.round_id),
         "total": participant.asked_count,
         "oob": True,
     }
@@ -242,33 +259,24 @@ def save_understanding(request, token, value_code_id):
     Its own path, so the rating save stays lean: three queries, the link with what the rules
     need, the rating's upsert and the estimates' upsert."""
     raw_estimates = _estimates_from_post(request.POST).get(value_code_id, {})
-    try:
-        participant = participation.participant_for_understanding(
+    _done, refusal = _save_through_link(
+        request,
+        value_code_id,
+        find=lambda: participation.participant_for_understanding(
             token, value_code_id, raw_estimates
-        )
-    except Http404:
-        return HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
-    except participation.ParticipantRevoked:
-        return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
-    if not participant.rates_value_code:
-        raise Http404("No such Value Code")
-    try:
-        importance = _importance_from_post(request.POST, value_code_id)
-        estimates = _levels({value_code_id: raw_estimates})[value_code_id]
-        participation.save_understanding_through_link(
+        ),
+        save=lambda participant: participation.save_understanding_through_link(
             participant=participant,
             value_code_id=value_code_id,
-            importance=importance,
-            estimates=estimates,
-        )
-    except participation.RatingRefused as refused:
-        return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
-    except ValidationError as invalid:
-        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
-    if not request.htmx:
-        return redirect(f"{participant_rate_url(participant)}#vc{value_code_id}")
-    context = {"value_code_id": value_code_id}
-    return render(request, "participation/_understanding.html#saved", context)
+            importance=_importance_from_post(request.POST, value_code_id),
+            estimates=_levels({value_code_id: raw_estimates})[value_code_id],
+        ),
+    )
+    if refusal:
+        return refusal
+    return render(
+        request, "participation/_understanding.html#saved", {"value_code_id": value_code_id}
+    )
 
 
 @never_cache
@@ -276,28 +284,21 @@ def save_understanding(request, token, value_code_id):
 def save_stance(request, token, value_code_id):
     """Mark one Value Code give, take or unmarked (htmx). Its own path, two queries: the link
     with what the rules need, and the rating's upsert."""
-    try:
-        participant = give_and_take.participant_for_stance(token, value_code_id)
-    except Http404:
-        return HttpResponse(NO_LONGER_WORKS, status=404, content_type="text/plain")
-    except participation.ParticipantRevoked:
-        return HttpResponse("This link was revoked.", status=403, content_type="text/plain")
-    if not participant.rates_value_code:
-        raise Http404("No such Value Code")
-    try:
-        give_and_take.save_stance_through_link(
+    _done, refusal = _save_through_link(
+        request,
+        value_code_id,
+        find=lambda: give_and_take.participant_for_stance(token, value_code_id),
+        save=lambda participant: give_and_take.save_stance_through_link(
             participant=participant,
             value_code_id=value_code_id,
             stance=request.POST.get(f"g{value_code_id}", ""),
-        )
-    except participation.RatingRefused as refused:
-        return HttpResponse(refused.messages[0], status=403, content_type="text/plain")
-    except ValidationError as invalid:
-        return HttpResponseBadRequest(" ".join(invalid.messages), content_type="text/plain")
-    if not request.htmx:
-        return redirect(f"{participant_rate_url(participant)}#vc{value_code_id}")
-    context = {"value_code_id": value_code_id}
-    return render(request, "participation/_understanding.html#saved", context)
+        ),
+    )
+    if refusal:
+        return refusal
+    return render(
+        request, "participation/_understanding.html#saved", {"value_code_id": value_code_id}
+    )
 
 
 @never_cache
