@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from results import analysis as analysis_module
-from results import charts
+from results import charts, relationship
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
@@ -53,7 +53,18 @@ def gather(diagnostic, round_):
     ]
     by_identifier = {row["identifier"]: row for row in rows}
     progress = progress_rows(rows, previous) if previous else None
+    trend = relationship.relationship_trend(diagnostic, round_, result, previous)
     return {
+        "relationship": trend if trend.series else None,
+        "relationship_chart": (
+            as_image(
+                charts.relationship_svg(
+                    trend, {p.name: p.colour for p in parties}, width=CHART_WIDTH
+                )
+            )
+            if trend.has_trend
+            else None
+        ),
         "diagnostic": diagnostic,
         "round": round_,
         "previous_round": previous_round,
