@@ -403,13 +403,14 @@ def distribution_svg(counts, *, width=160, height=18, threshold=None, pending=Fa
     return _svg(width, height, label, "".join(parts))
 
 
-def relationship_svg(trend, colours, *, width=520) -> SafeString:
+def relationship_svg(trend, colours, *, width=640) -> SafeString:
     """The relationship over rounds (results.relationship.Trend): a row per figure (alignment,
     who understands whom, the pulse), each a line through its value in every round with the
     value printed above its point; a gap where a round has no figure. Alignment and
     understanding run 0..100, the pulse's net score -100..100. `colours` maps a party name to
-    its colour: a party's rows take the colour of the party whose view they are."""
-    label_w, right, top, row_h = 190, 24, 20, 36
+    its colour: a party's rows take the colour of the party whose view they are; alignment,
+    everybody's, is grey."""
+    label_w, right, top, row_h = 250, 24, 20, 44
     x0, x1 = label_w, width - right
     count = len(trend.rounds)
     step = (x1 - x0) / max(count - 1, 1)
@@ -428,9 +429,9 @@ def relationship_svg(trend, colours, *, width=520) -> SafeString:
         def y(value, y_top=y_top, low=low, high=high):
             return y_top + row_h - 6 - (value - low) / (high - low) * (row_h - 20)
 
-        colour = BRAND if series.party is None else _colour(colours.get(series.party))
+        colour = MUTED if series.party is None else _colour(colours.get(series.party))
         rules.append(f"M{x0:g},{y_top + row_h - 6:g}H{x1:g}")
-        texts.append(_text(x0 - 10, y_top + row_h / 2 + 4, _clip(series.label, 30), anchor="end"))
+        texts.append(_text(x0 - 10, y_top + row_h / 2 + 4, _clip(series.label, 36), anchor="end"))
         segments, current = [], []
         for i, value in enumerate(series.values):
             if value is None:

@@ -123,7 +123,7 @@ def direction_sentence(rounds, series):
     if len(rounds) == 1:
         values = ", ".join(f"{s.noun} {charts.score_text(s.values[0])}" for s in series)
         return _capitalised(
-            f"round {rounds[0]} is the only round so far: {values}. "
+            f"round {rounds[0]} is the first round: {values}. "
             "How the relationship moves shows once a later round has figures."
         )
     first, last = rounds[0], rounds[-1]

@@ -175,7 +175,7 @@ def test_one_round_shows_its_values_and_no_trend(client, world):
     trend = relationship_trend(world.diagnostic, first)
     assert not trend.has_trend
     assert trend.sentence == (
-        "Round 1 is the only round so far: alignment 50, Council's understanding of Contractor "
+        "Round 1 is the first round: alignment 50, Council's understanding of Contractor "
         "75, Contractor's understanding of Council 100, Council's pulse about Contractor 100, "
         "Contractor's pulse about Council –. How the relationship moves shows once a later "
         "round has figures."
@@ -184,7 +184,7 @@ def test_one_round_shows_its_values_and_no_trend(client, world):
     url = reverse("results:dashboard", args=[world.diagnostic.slug])
     html = client.get(url, {"round": 1}).content.decode()
     assert "The relationship over rounds" in html
-    assert "Round 1 is the only round so far" in html
+    assert "Round 1 is the first round" in html
     assert "The relationship over rounds. " not in html  # no chart
 
 
@@ -230,3 +230,18 @@ def test_dashboard_queries_with_the_trend_do_not_grow_with_value_codes_and_peopl
         assert "The relationship over rounds" in html
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_chart_leaves_a_gap_where_a_round_has_no_figure():
+    from results.relationship import trend_of
+
+    results = [
+        {"round": n, "parties": ["Council", "Contractor"], "alignment": value}
+        for n, value in ((1, 62.4), (2, None), (3, 71.0))
+    ]
+    trend = trend_of(results)
+    svg = str(charts.relationship_svg(trend, {}))
+    assert "Alignment: round 1 62, round 2 –, round 3 71" in svg
+    line = svg.split('<path d="')[2].split('"')[0]  # after the rules: the alignment's line
+    assert line.count("M") == 2 and "L" not in line  # two lone points, nothing joins them
+    assert trend.sentence == "Alignment rose from 62 to 71 between round 1 and round 3."
