@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diagnostics import services
-from diagnostics.models import Diagnostic, Rating
+from diagnostics.models import Diagnostic, Estimate, Rating
 from diagnostics.services import PartySpec
 from participation import invitations
 from valuecodes.models import Library
@@ -72,6 +72,7 @@ def load_demo(*, stdout=None, login_file=SPONSOR_LOGIN_FILE, seed=2024):
     with transaction.atomic():
         diagnostic = _create(library)
         _rate(diagnostic, random.Random(seed))
+        _understand(diagnostic, random.Random(seed + 1))
     out.write(f"Demo diagnostic loaded: /diagnostics/{diagnostic.slug}/\n")
     return diagnostic
 
@@ -101,6 +102,8 @@ def _create(library):
         parties=[PartySpec("Council", "#1d3557"), PartySpec("Contractor", "#e76f51")],
         value_codes=libraries_value_codes([library]),
         created_by=users.filter(username=FACILITATOR_USERNAME).first(),
+        asks_estimates=True,
+        asks_importance=True,
     )
     # The operator shares it with the sponsor: the facilitator could add only colleagues.
     services.add_member(
@@ -176,3 +179,39 @@ def _rate(diagnostic, rng):
     # They answered through their invitations, which are therefore used.
     raters = Rating.objects.filter(round=round_).values("participant_id")
     diagnostic.participants.filter(pk__in=raters).update(invitation_used_at=timezone.now())
+
+
+def _understand(diagnostic, rng):
+    """How much each Value Code matters to each side (they care about different ones), and
+    where each person thinks the other side would place it: near where they place it themselves,
+    so the council misses how rosy the contractor's view is."""
+    ratings = list(
+        Rating.objects.filter(round__diagnostic=diagnostic).select_related("participant__party")
+    )
+    parties = list(diagnostic.parties.all())
+    cares = {
+        (party.pk, code): rng.choice([2.0, 3.0, 4.0, 4.5])
+        for party in parties
+        for code in {rating.value_code_id for rating in ratings}
+    }
+    estimates = []
+    for rating in ratings:
+        party = rating.participant.party
+        if rng.random() < 0.9:
+            rating.importance_level = _level(rng, cares[party.pk, rating.value_code_id])
+            rating.importance_answered = True
+        for other in parties:
+            if other.pk == party.pk or rng.random() < 0.1:
+                continue
+            own = rating.current_level or 3
+            estimates.append(
+                Estimate(
+                    round_id=rating.round_id,
+                    participant_id=rating.participant_id,
+                    value_code_id=rating.value_code_id,
+                    about_party=other,
+                    level=None if rng.random() < 0.1 else _level(rng, own),
+                )
+            )
+    Rating.objects.bulk_update(ratings, ["importance_level", "importance_answered"], batch_size=500)
+    Estimate.objects.bulk_create(estimates, batch_size=500)

@@ -14,6 +14,7 @@ results.give_and_take, aggregated, suppressed below K and published in steps of 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 
 from diagnostics.models import GIVE, PULSE_SCORES, STANCES, TAKE, Pulse, Rating
@@ -25,6 +26,7 @@ from participation.services import (
     _check_may_rate,
     _upsert_rating,
     check_active,
+    save_whole_sheet,
 )
 
 STANCE_NOT_ASKED = "This diagnostic does not ask for give and take."
@@ -105,6 +107,19 @@ def save_stance_sheet(*, participant, stances_by_value_code_id):
         update_fields=["stance", "updated_at"],
     )
     return len(stances_by_value_code_id)
+
+
+@transaction.atomic
+def save_sheet_with_give_and_take(*, participant, answers, estimates, stances, pulses):
+    """The sheet POST used without JavaScript: answers, estimates, marks and the pulse, all or
+    nothing."""
+    save_whole_sheet(
+        participant=participant,
+        answers_by_value_code_id=answers,
+        estimates_by_value_code_id=estimates,
+    )
+    save_stance_sheet(participant=participant, stances_by_value_code_id=stances)
+    save_pulse(participant=participant, scores=pulses)
 
 
 STANCE_CHOICES = [("", "Not marked"), *STANCES]

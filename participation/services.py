@@ -310,6 +310,15 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
     return len(ratings)
 
 
+@transaction.atomic
+def save_whole_sheet(*, participant, answers_by_value_code_id, estimates_by_value_code_id):
+    """The sheet POST: its answers and its estimates, all or nothing."""
+    save_answer_sheet(participant=participant, answers_by_value_code_id=answers_by_value_code_id)
+    save_estimate_sheet(
+        participant=participant, estimates_by_value_code_id=estimates_by_value_code_id
+    )
+
+
 def save_estimate_sheet(*, participant, estimates_by_value_code_id):
     """The estimates of the sheet POST: {Value Code id: {about party id: level or None}}.
 

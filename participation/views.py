@@ -350,12 +350,13 @@ def _save_whole_sheet(request, participant):
         stances = _stances_from_post(request.POST)
         ids |= set(estimates) | set(stances)
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
-        participation.save_answer_sheet(participant=participant, answers_by_value_code_id=answers)
-        participation.save_estimate_sheet(
-            participant=participant, estimates_by_value_code_id=estimates
+        give_and_take.save_sheet_with_give_and_take(
+            participant=participant,
+            answers=answers,
+            estimates=estimates,
+            stances=stances,
+            pulses=_pulse_from_post(request.POST),
         )
-        give_and_take.save_stance_sheet(participant=participant, stances_by_value_code_id=stances)
-        give_and_take.save_pulse(participant=participant, scores=_pulse_from_post(request.POST))
     except participation.RatingRefused as refused:
         messages.error(request, refused.messages[0])
     except ValidationError as invalid:

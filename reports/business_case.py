@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from results import analysis as analysis_module
 from results import charts, relationship
+from results import understanding as understanding_module
 
 TOP = 5
 TOP_MOVES = 8  # largest improvements and declines listed in the progress chapter
@@ -89,7 +90,29 @@ def gather(diagnostic, round_):
         "progress": progress,
         "progress_highlights": progress_highlights(progress) if progress else None,
         "things_that_matter": result["things_that_matter"],
+        "understanding": mutual_understanding(diagnostic, result),
     }
+
+
+def mutual_understanding(diagnostic, result):
+    """The chapter on mutual understanding (PRODUCT.md 10), or None where neither question is
+    asked: the same figures as the analysis and the Understanding page."""
+    if not (diagnostic.asks_estimates or diagnostic.asks_importance):
+        return None
+    chapter = {"alignment": result.get("alignment")}
+    if diagnostic.asks_estimates:
+        chapter["matrix"] = understanding_module.understanding_matrix(result)
+        chapter["misreadings"] = understanding_module.misreadings(result, limit=3)
+        scored = [
+            (entry["score"], party, other)
+            for party, cells in chapter["matrix"]
+            for other, entry, itself in cells
+            if entry and not itself
+        ]
+        chapter["weakest"] = min(scored) if scored else None
+    if diagnostic.asks_importance:
+        chapter["importance"] = understanding_module.importance_contrasts(result)[:TOP]
+    return chapter
 
 
 def agreed_targets(result):

@@ -5,6 +5,7 @@ import pytest
 from diagnostics.models import Diagnostic, Rating
 from hub.demo import DEMO_SLUG, load_demo
 from participation.progress import diagnostic_progress
+from results.analysis import analyse
 from valuecodes.models import Library
 
 from ..factories import FacilitatorFactory
@@ -44,3 +45,14 @@ def test_the_demo_loads_once_with_ratings_people_and_a_sponsor(tmp_path):
     assert again == diagnostic
     assert Diagnostic.objects.count() == 1 and ratings.count() == count
     assert (tmp_path / "login").read_text().strip() == password
+
+
+def test_the_demo_asks_mutual_understanding_and_shows_who_misreads_whom(tmp_path):
+    make_library("Starter library", sections=(("Trust", 3), ("Delivery", 3)))
+    FacilitatorFactory(username="facilitator")
+    diagnostic = load_demo(stdout=StringIO(), login_file=tmp_path / "login")
+    assert diagnostic.asks_estimates and diagnostic.asks_importance
+    result = analyse(diagnostic)
+    council_of_contractor = result["understanding"]["Council"]["Contractor"]
+    assert council_of_contractor is not None and council_of_contractor["score"] < 100
+    assert any(vc["importance_gap"] for vc in result["value_codes"])

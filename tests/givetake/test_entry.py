@@ -177,6 +177,18 @@ def test_the_sheet_without_javascript_saves_stances_and_the_pulse(client):
     assert Pulse.objects.get().score == 7
 
 
+def test_the_sheet_saves_nothing_when_its_pulse_is_bad(client):
+    person, (code, _other), _round, (_council, contractor, _residents) = _world(
+        asks_stance=True, asks_pulse=True
+    )
+    response = client.post(
+        _rate_url(person),
+        {f"c{code.pk}": "2", f"g{code.pk}": "take", f"p{contractor.pk}": "12"},
+    )
+    assert response.status_code == 400
+    assert not Rating.objects.exists() and not Pulse.objects.exists()
+
+
 def test_a_closed_round_shows_ones_own_marks_and_pulse_read_only(client):
     person, (code, _other), round, (_c, contractor, _r) = _world(asks_stance=True, asks_pulse=True)
     client.post(_stance_url(person, code), {f"g{code.pk}": "give"})

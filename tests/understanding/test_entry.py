@@ -168,3 +168,10 @@ def test_the_rating_page_costs_the_same_queries_for_2_and_40_value_codes(client)
             assert client.get(_rate_url(person)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_whole_form_with_a_refused_estimate_saves_nothing(client):
+    person, (first, _second), _round, (council, _c, _r) = _world(asks_estimates=True)
+    data = {f"c{first.pk}": "2", f"e{first.pk}_{council.pk}": "3"}  # one's own party
+    assert client.post(_rate_url(person), data).status_code == 400
+    assert not Rating.objects.exists()
