@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from diagnostics import assignment, rounds
 from results import analysis as analysis_module
-from results import charts, trade_offs
+from results import charts, relationship, trade_offs
 from results import understanding as understanding_module
 from results.action_plan import action_plan
 
@@ -56,7 +56,18 @@ def gather(diagnostic, round_):
     ]
     by_identifier = {row["identifier"]: row for row in rows}
     progress = progress_rows(rows, previous) if previous else None
+    trend = relationship.relationship_trend(diagnostic, round_, result, previous)
     return {
+        "relationship": trend if trend.series else None,
+        "relationship_chart": (
+            as_image(
+                charts.relationship_svg(
+                    trend, {p.name: p.colour for p in parties}, width=CHART_WIDTH
+                )
+            )
+            if trend.has_trend
+            else None
+        ),
         "diagnostic": diagnostic,
         "round": round_,
         "previous_round": previous_round,

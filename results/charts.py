@@ -46,6 +46,12 @@ def shown_figure(value):
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def score_text(value):
+    """A relationship score (alignment, understanding 0..100; the pulse's net score -100..100)
+    as every surface prints it: a whole number, or '–' when there is none."""
+    return "–" if value is None else floatformat(value, 0).replace("-", "−")
+
+
 def change_direction(change):
     """'up', 'down' or 'unchanged' as one decimal shows the change; None without one."""
     if change is None:
@@ -399,3 +405,76 @@ def distribution_svg(counts, *, width=160, height=18, threshold=None, pending=Fa
     label = label[0].upper() + label[1:]
     parts = _distribution_parts(counts, width, height, threshold, pending)
     return _svg(width, height, label, "".join(parts))
+
+
+def relationship_svg(trend, colours, *, width=640) -> SafeString:
+    """The relationship over rounds (results.relationship.Trend): a row per figure (alignment,
+    who understands whom, the pulse), each a line through its value in every round with the
+    value printed above its point; a gap where a round has no figure. Alignment and
+    understanding run 0..100, the pulse's net score -100..100. `colours` maps a party name to
+    its colour: a party's rows take the colour of the party whose view they are; alignment,
+    everybody's, is grey."""
+    label_w, right, top, row_h = 250, 24, 20, 44
+    x0, x1 = label_w, width - right
+    count = len(trend.rounds)
+    step = (x1 - x0) / max(count - 1, 1)
+
+    def x(i):
+        return x0 + i * step if count > 1 else (x0 + x1) / 2
+
+    parts, texts, words = [], [], []
+    for i, number in enumerate(trend.rounds):
+        texts.append(_text(x(i), top - 8, f"Round {number}", anchor="middle", fill=MUTED))
+    rules = []
+    for row, series in enumerate(trend.series):
+        y_top = top + row * row_h
+        low, high = (-100, 100) if series.kind == "pulse" else (0, 100)
+
+        def y(value, y_top=y_top, low=low, high=high):
+            return y_top + row_h - 6 - (value - low) / (high - low) * (row_h - 20)
+
+        colour = MUTED if series.party is None else _colour(colours.get(series.party))
+        rules.append(f"M{x0:g},{y_top + row_h - 6:g}H{x1:g}")
+        texts.append(_text(x0 - 10, y_top + row_h / 2 + 4, _clip(series.label, 36), anchor="end"))
+        segments, current = [], []
+        for i, value in enumerate(series.values):
+            if value is None:
+                if current:
+                    segments.append(current)
+                current = []
+                texts.append(_text(x(i), y_top + row_h - 10, "–", anchor="middle", fill=MUTED))
+                continue
+            current.append((x(i), y(value)))
+            texts.append(
+                _text(
+                    x(i),
+                    y(value) - 6,
+                    score_text(value),
+                    anchor="middle",
+                    fill=INK,
+                    extra=' font-size="11"',
+                )  # fmt: skip
+            )
+        if current:
+            segments.append(current)
+        line = "".join(
+            "M" + "L".join(f"{px:g},{py:.1f}" for px, py in segment) for segment in segments
+        )
+        dots = "".join(f"M{px:g},{py:.1f}h0" for segment in segments for px, py in segment)
+        if line:
+            parts.append(f'<path d="{line}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+            parts.append(
+                f'<path d="{dots}" fill="none" stroke="{colour}" stroke-width="8" '
+                'stroke-linecap="round"/>'
+            )
+        words.append(
+            f"{series.label}: "
+            + ", ".join(
+                f"round {n} {score_text(v)}"
+                for n, v in zip(trend.rounds, series.values, strict=True)
+            )
+        )
+    height = top + len(trend.series) * row_h + 4
+    rule = f'<path d="{"".join(rules)}" fill="none" stroke="#d0d7de" stroke-width="1"/>'
+    label = "The relationship over rounds. " + "; ".join(words)
+    return _svg(width, height, label, rule + "".join(parts + texts))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.dateparse import parse_datetime
 
-from results import analysis, charts, trade_offs
+from results import analysis, charts, relationship, trade_offs
 
 SORTS = {
     "section": "Section order",
@@ -215,7 +215,14 @@ def build(diagnostic, round_, previous_round, all_parties, filters):
         for entry in _sorted(entries, filters.sort)
     ]
     threshold = result["anonymity_threshold"]
+    trend = relationship.relationship_trend(diagnostic, round_, result)
     return {
+        "relationship": trend if trend.series else None,
+        "relationship_chart": (
+            charts.relationship_svg(trend, {p.name: p.colour for p in all_parties})
+            if trend.has_trend
+            else None
+        ),
         "analysis": result,
         "parties": parties,
         "all_parties": all_parties,
