@@ -13,6 +13,7 @@ from diagnostics.targets import link_trade_off, record_agreed_target
 from results.action_plan import COLUMNS, action_plan
 
 from ..factories import DiagnosticValueCodeFactory, MemberFactory
+from .helpers import dashboard_with_details
 from .trade_off_world import agree, build, rate, two_rounds
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +235,8 @@ def test_the_dashboard_shows_links_and_the_trade_offs_reviewed_in_its_round(clie
     agree(world)
     login(client, world, DiagnosticMember.SPONSOR)
     dashboard = reverse("results:dashboard", args=[world.diagnostic.slug])
-    first = client.get(dashboard + "?round=1").content.decode()
+    # The links show in the target's Value Code's details, which load as they come into view.
+    first = dashboard_with_details(client, world.diagnostic, "?round=1")
     assert "May suffer for it:" in first
     assert "Quality may go down, review in round 2: went down, as expected (▼ −0.8)" in first
     second = client.get(dashboard + "?round=2").content.decode()
