@@ -2,6 +2,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -15,8 +16,17 @@ SAMPLE_DATA = Path(__file__).resolve().parent / "data"
 
 
 def pytest_configure(config):
+    database = settings.DATABASES["default"]
     # Live-server threads must not keep connections open, or the test database cannot be dropped.
-    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    database["CONN_MAX_AGE"] = 0
+    if database["ENGINE"].endswith("sqlite3"):
+        # A file, not memory: Django hands an in-memory database's single connection to the test
+        # thread and every live-server thread at once, and one sqlite3 connection used by several
+        # threads at a time can deadlock the whole process (a browser test hung CI so). With a
+        # file, each thread has its own connection and SQLite's locks keep them apart.
+        folder = tempfile.mkdtemp(prefix="ttm-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+        database["TEST"] = {**database.get("TEST", {}), "NAME": str(Path(folder) / "db.sqlite3")}
 
 
 def pytest_collection_modifyitems(config, items):
