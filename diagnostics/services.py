@@ -26,7 +26,9 @@ from .models import (
     DiagnosticMember,
     DiagnosticPerspectiveWording,
     DiagnosticValueCode,
+    Estimate,
     Party,
+    Pulse,
     Rating,
     Round,
     ThingThatMatters,
@@ -97,8 +99,17 @@ def _check_threshold(anonymity_threshold):
         raise ValidationError({"anonymity_threshold": invalid.messages}) from None
 
 
+def _has_answers(diagnostic):
+    """Any answer at all: a rating (levels, importance, stance), an estimate of another party,
+    or a relationship pulse, which is saved without a rating."""
+    return any(
+        model.objects.filter(round__diagnostic=diagnostic).exists()
+        for model in (Rating, Estimate, Pulse)
+    )
+
+
 def check_threshold_change(*, diagnostic, anonymity_threshold):
-    """K may be raised at any time, lowered only while the diagnostic has no rating: with
+    """K may be raised at any time, lowered only while the diagnostic has no answer: with
     answers in, a lower K would show figures of fewer people than participants were promised.
     Returns the checked K."""
     threshold = _check_threshold(anonymity_threshold)
@@ -107,7 +118,7 @@ def check_threshold_change(*, diagnostic, anonymity_threshold):
     stored = Diagnostic.objects.filter(pk=diagnostic.pk).values_list(
         "anonymity_threshold", flat=True
     )[0]
-    if threshold < stored and Rating.objects.filter(round__diagnostic=diagnostic).exists():
+    if threshold < stored and _has_answers(diagnostic):
         raise ValidationError(
             {
                 "anonymity_threshold": f"People have answered already, and they were promised "

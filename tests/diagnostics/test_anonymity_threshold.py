@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from diagnostics import services
-from diagnostics.models import Rating
+from diagnostics.models import Pulse, Rating
 from participation import invitations
 
 from ..factories import UserFactory
@@ -51,6 +51,22 @@ def test_k_cannot_be_lowered_once_a_rating_exists(diagnostic):
     with pytest.raises(ValidationError) as refused:
         update(diagnostic, 1)
     assert "not lowered below 3" in refused.value.message_dict["anonymity_threshold"][0]
+    diagnostic.refresh_from_db()
+    assert diagnostic.anonymity_threshold == 3
+
+
+def test_k_cannot_be_lowered_once_someone_answered_only_the_pulse(diagnostic):
+    # A pulse is saved without a rating: lowering K here would publish one person's pulse.
+    diagnostic.asks_pulse = True
+    diagnostic.save()
+    rating = rate_once(diagnostic)
+    buyer, supplier = diagnostic.parties.order_by("position")[:2]
+    Pulse.objects.create(
+        round=rating.round, participant=rating.participant, about_party=supplier, score=2
+    )
+    rating.delete()
+    with pytest.raises(ValidationError):
+        update(diagnostic, 1)
     diagnostic.refresh_from_db()
     assert diagnostic.anonymity_threshold == 3
 
