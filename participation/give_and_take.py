@@ -21,6 +21,7 @@ from diagnostics.models import GIVE, PULSE_SCORES, STANCES, TAKE, Pulse, Rating
 from participation import save_sql
 from participation.services import (
     FOREIGN_VALUE_CODE,
+    NOT_ASKED,
     ROUND_CLOSED,
     RatingRefused,
     asked_ids,
@@ -66,12 +67,18 @@ def clean_score(raw):
 
 def participant_for_stance(token, value_code_id):
     """As participation.services.participant_for_save, for a save of give and take (one
-    query): the participant carries `.open_round_id`, `.rates_value_code`, `.asks_stance`."""
+    query): the participant carries `.open_round_id`, `.rates_value_code`,
+    `.asked_value_code`, `.asks_stance`."""
     found = save_sql.read_for_stance(token, value_code_id)
     if found is None:
         raise Http404("No such link")
-    participant, participant.open_round_id, participant.rates_value_code, asks = found
-    participant.asks_stance = asks
+    (
+        participant,
+        participant.open_round_id,
+        participant.rates_value_code,
+        participant.asked_value_code,
+        participant.asks_stance,
+    ) = found
     return check_active(participant)
 
 
@@ -85,6 +92,8 @@ def save_stance_through_link(*, participant, value_code_id, stance):
     stance = clean_stance(stance)
     if participant.open_round_id is None:
         raise RatingRefused(ROUND_CLOSED)
+    if not participant.asked_value_code:
+        raise RatingRefused(NOT_ASKED)
     return upsert_one_rating(
         participant.pk, value_code_id, participant.open_round_id, {"stance": stance}
     )

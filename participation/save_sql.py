@@ -36,17 +36,12 @@ def read_for_save(token, value_code_id):
     personal link `token`; None for no such link.
 
     The participant carries id, diagnostic_id, party_id, token and revoked_at only."""
-    round_, value_code = _table(Round), _table(DiagnosticValueCode)
-    asked = asked_condition(
-        participant="p.id", party="p.party_id", value_code="v.id", section="v.section"
-    )
+    round_ = _table(Round)
     sql = (
         "SELECT p.id, p.diagnostic_id, p.party_id, p.revoked_at, "
         f"(SELECT r.id FROM {round_} r WHERE r.diagnostic_id = p.diagnostic_id "
         "AND r.closed_at IS NULL LIMIT 1), "
-        f"{asked_count_sql('p')}, "
-        f"(SELECT CASE WHEN {asked} THEN 2 ELSE 1 END FROM {value_code} v WHERE v.id = %s "
-        "AND v.diagnostic_id = p.diagnostic_id) "
+        f"{asked_count_sql('p')}, {_value_code_sql()} "
         f"FROM {_table(Participant)} p WHERE p.token = %s"
     )
     if not 0 < value_code_id < BIGINT_END:
@@ -62,19 +57,33 @@ def read_for_save(token, value_code_id):
         ["id", "diagnostic_id", "party_id", "token", "revoked_at"],
         [pk, diagnostic_id, party_id, token, revoked_at],
     )
-    # found: None (not the diagnostic's), 1 (the diagnostic's, not asked), 2 (asked).
-    return person, round_id, count, found is not None, found == 2
+    return person, round_id, count, *_owned_and_asked(found)
+
+
+def _value_code_sql():
+    """The column for the Value Code `%s` of participant `p`: NULL (not the diagnostic's),
+    1 (the diagnostic's, not asked of them), 2 (asked)."""
+    asked = asked_condition(
+        participant="p.id", party="p.party_id", value_code="v.id", section="v.section"
+    )
+    return (
+        f"(SELECT CASE WHEN {asked} THEN 2 ELSE 1 END FROM {_table(DiagnosticValueCode)} v "
+        "WHERE v.id = %s AND v.diagnostic_id = p.diagnostic_id)"
+    )
+
+
+def _owned_and_asked(found):
+    return found is not None, found == 2
 
 
 def read_for_understanding(token, value_code_id, about_party_ids):
     """As read_for_save, for a save of importance and estimates: (participant with party_id,
-    open round id or None, whether `value_code_id` is the diagnostic's, the diagnostic's
-    asks_estimates and asks_importance, how many of `about_party_ids` are other parties of the
-    diagnostic); None for no such link. One statement."""
-    participant, round_, value_code, diagnostic, party = (
+    open round id or None, whether `value_code_id` is the diagnostic's, whether they are asked
+    it, the diagnostic's asks_estimates and asks_importance, how many of `about_party_ids` are
+    other parties of the diagnostic); None for no such link. One statement."""
+    participant, round_, diagnostic, party = (
         _table(Participant),
         _table(Round),
-        _table(DiagnosticValueCode),
         _table(Diagnostic),
         _table(Party),
     )
@@ -89,9 +98,7 @@ def read_for_understanding(token, value_code_id, about_party_ids):
         "SELECT p.id, p.diagnostic_id, p.party_id, p.revoked_at, "
         f"(SELECT r.id FROM {round_} r WHERE r.diagnostic_id = p.diagnostic_id "
         "AND r.closed_at IS NULL LIMIT 1), "
-        f"EXISTS (SELECT 1 FROM {value_code} v WHERE v.id = %s "
-        "AND v.diagnostic_id = p.diagnostic_id), "
-        f"d.asks_estimates, d.asks_importance, {others} "
+        f"{_value_code_sql()}, d.asks_estimates, d.asks_importance, {others} "
         f"FROM {participant} p JOIN {diagnostic} d ON d.id = p.diagnostic_id WHERE p.token = %s"
     )
     if not 0 < value_code_id < BIGINT_END:
@@ -101,13 +108,13 @@ def read_for_understanding(token, value_code_id, about_party_ids):
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, diagnostic_id, party_id, revoked_at, round_id, owns, estimates, importance, n = row
+    pk, diagnostic_id, party_id, revoked_at, round_id, found, estimates, importance, n = row
     person = Participant.from_db(
         connection.alias,
         ["id", "diagnostic_id", "party_id", "token", "revoked_at"],
         [pk, diagnostic_id, party_id, token, revoked_at],
     )
-    return person, round_id, bool(owns), bool(estimates), bool(importance), n
+    return person, round_id, *_owned_and_asked(found), bool(estimates), bool(importance), n
 
 
 def upsert_estimates(*, participant_id, value_code_id, round_id, levels):
@@ -173,20 +180,14 @@ def answered_count(participant_id, round_id):
 
 def read_for_stance(token, value_code_id):
     """As read_for_save, for a save of give and take: (participant, open round id or None,
-    whether `value_code_id` is the diagnostic's, the diagnostic's asks_stance); None for no
-    such link. One statement."""
-    participant, round_, value_code, diagnostic = (
-        _table(Participant),
-        _table(Round),
-        _table(DiagnosticValueCode),
-        _table(Diagnostic),
-    )
+    whether `value_code_id` is the diagnostic's, whether they are asked it, the diagnostic's
+    asks_stance); None for no such link. One statement."""
+    participant, round_, diagnostic = _table(Participant), _table(Round), _table(Diagnostic)
     sql = (
         "SELECT p.id, p.diagnostic_id, p.revoked_at, "
         f"(SELECT r.id FROM {round_} r WHERE r.diagnostic_id = p.diagnostic_id "
         "AND r.closed_at IS NULL LIMIT 1), "
-        f"EXISTS (SELECT 1 FROM {value_code} v WHERE v.id = %s "
-        "AND v.diagnostic_id = p.diagnostic_id), d.asks_stance "
+        f"{_value_code_sql()}, d.asks_stance "
         f"FROM {participant} p JOIN {diagnostic} d ON d.id = p.diagnostic_id WHERE p.token = %s"
     )
     if not 0 < value_code_id < BIGINT_END:
@@ -196,10 +197,10 @@ def read_for_stance(token, value_code_id):
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, diagnostic_id, revoked_at, round_id, owns, asks_stance = row
+    pk, diagnostic_id, revoked_at, round_id, found, asks_stance = row
     person = Participant.from_db(
         connection.alias,
         ["id", "diagnostic_id", "token", "revoked_at"],
         [pk, diagnostic_id, token, revoked_at],
     )
-    return person, round_id, bool(owns), bool(asks_stance)
+    return person, round_id, *_owned_and_asked(found), bool(asks_stance)

@@ -380,8 +380,9 @@ def _check_estimates(levels, other_party_ids):
 
 def participant_for_understanding(token, value_code_id, about_party_ids):
     """As participant_for_save, for a save of importance and estimates (one query): the
-    participant carries `.open_round_id`, `.rates_value_code`, `.asks_estimates`,
-    `.asks_importance` and `.others_named` (how many of `about_party_ids` are other parties)."""
+    participant carries `.open_round_id`, `.rates_value_code`, `.asked_value_code`,
+    `.asks_estimates`, `.asks_importance` and `.others_named` (how many of `about_party_ids`
+    are other parties)."""
     found = save_sql.read_for_understanding(token, value_code_id, list(about_party_ids))
     if found is None:
         raise Http404("No such link")
@@ -389,6 +390,7 @@ def participant_for_understanding(token, value_code_id, about_party_ids):
     (
         participant.open_round_id,
         participant.rates_value_code,
+        participant.asked_value_code,
         participant.asks_estimates,
         participant.asks_importance,
         participant.others_named,
@@ -423,6 +425,8 @@ def save_understanding_through_link(*, participant, value_code_id, importance, e
                 parsing.checked_level(level)
     if participant.open_round_id is None:
         raise RatingRefused(ROUND_CLOSED)
+    if not participant.asked_value_code:
+        raise RatingRefused(NOT_ASKED)
     rating = upsert_one_rating(participant.pk, value_code_id, participant.open_round_id, fields)
     if estimates:
         save_sql.upsert_estimates(

@@ -60,6 +60,32 @@ def test_a_save_of_a_value_code_not_asked_is_refused_and_nothing_is_stored(
     assert not Rating.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("url_name", "field", "switch"),
+    [
+        ("participant:save_understanding", "i{pk}", "asks_importance"),
+        ("participant:save_stance", "g{pk}", "asks_stance"),
+    ],
+)
+def test_importance_and_stance_of_a_value_code_not_asked_are_refused_too(
+    client, participant, value_codes, trust_only, diagnostic, url_name, field, switch
+):
+    # Each would create a rating that counts towards K and the comment rule.
+    setattr(diagnostic, switch, True)
+    diagnostic.save()
+    not_asked = next(vc for vc in value_codes if vc not in trust_only)
+    url = reverse(url_name, args=[participant.token, not_asked.pk])
+    value = "give" if switch == "asks_stance" else "4"
+    response = htmx_post(client, url, {field.format(pk=not_asked.pk): value})
+    assert response.status_code == 403
+    assert "not asked to rate this Value Code" in response.content.decode()
+    assert not Rating.objects.exists()
+    asked = trust_only[0]
+    url = reverse(url_name, args=[participant.token, asked.pk])
+    assert htmx_post(client, url, {field.format(pk=asked.pk): value}).status_code == 200
+    assert Rating.objects.filter(value_code=asked).exists()
+
+
 def test_a_save_of_an_asked_value_code_counts_progress_over_what_is_asked(
     client, participant, trust_only
 ):
