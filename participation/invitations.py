@@ -140,14 +140,30 @@ def remove_joiner(*, participant):
 
     They lose every right at once (their link and their workshop seats are gone with them),
     their answers no longer count, and their place on the open link or in the room is free.
-    Invited people are revoked instead: their answers stay as evidence.
+    Invited people are revoked instead: their answers stay as evidence. So is a joiner who
+    answered in a closed round: deleting those answers would move that round's final figures by
+    exactly this person's answers, beside the name the facilitator chose.
     """
     if not participant.is_joiner:
         raise ValidationError(
             f"{participant.label} was invited, so they are not removed: revoke their link instead."
         )
+    if _answered_in_a_closed_round(participant):
+        raise ValidationError(
+            f"{participant.label} answered in a closed round, and its final figures include "
+            "those answers: removing them would change those figures by exactly their answers. "
+            "Revoke their link instead: they lose every right at once."
+        )
     participant.delete()
     return participant
+
+
+def _answered_in_a_closed_round(participant):
+    # A closed round's figures are read from its answers (diagnostics.publication).
+    return any(
+        answers.filter(round__closed_at__isnull=False).exists()
+        for answers in (participant.ratings, participant.pulses)
+    )
 
 
 @transaction.atomic

@@ -9,8 +9,9 @@ from diagnostics import services
 from diagnostics.models import Participant, Party
 from participation import invitations
 from participation.services import OpenLinkFull, register_participant
+from results.analysis import analyse
 
-from ..factories import ParticipantFactory
+from ..factories import ParticipantFactory, RatingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,20 @@ def test_removing_a_joiner_frees_their_place(two_places):
     invented = register_participant(party=two_places, name="Invented")
     invitations.remove_joiner(participant=invented)
     assert register_participant(party=two_places, name="B").joined_through == "open_link"
+
+
+def test_a_joiner_who_answered_in_a_closed_round_is_revoked_not_removed(two_places, diagnostic):
+    # Deleting their answers would move the closed round's final figures by exactly them.
+    joiner = register_participant(party=two_places, name="Jo")
+    round_ = diagnostic.rounds.get()
+    RatingFactory(participant=joiner, round=round_, value_code=diagnostic.value_codes.first())
+    services.close_round(round=round_)
+    before = analyse(diagnostic, round_number=1)
+    with pytest.raises(ValidationError) as refused:
+        invitations.remove_joiner(participant=joiner)
+    assert "Revoke their link instead" in refused.value.messages[0]
+    assert Participant.objects.filter(pk=joiner.pk).exists()
+    assert analyse(diagnostic, round_number=1) == before
 
 
 def test_a_renewed_link_keeps_counting_everyone_who_joined(two_places):
