@@ -48,8 +48,9 @@ def shown_figure(value):
 
 def score_text(value):
     """A relationship score (alignment, understanding 0..100; the pulse's net score -100..100)
-    as every surface prints it: a whole number, or '–' when there is none."""
-    return "–" if value is None else floatformat(value, 0).replace("-", "−")
+    as every surface prints it: one decimal, as the Understanding tab, the negotiation board and
+    the PDF's tables print the same figure, or '–' when there is none."""
+    return "–" if value is None else one_decimal(value).replace("-", "−")
 
 
 def change_direction(change):

@@ -28,10 +28,10 @@ from ..reports.helpers import pdf_text
 pytestmark = pytest.mark.django_db
 
 SENTENCE = (
-    "Alignment rose from 50 to 75 between round 1 and round 2; "
-    "Council understands Contractor better (75 → 100), "
-    "Contractor understands Council less well (100 → 50), "
-    "Council's pulse about Contractor fell from 100 to 0, "
+    "Alignment rose from 50.0 to 75.0 between round 1 and round 2; "
+    "Council understands Contractor better (75.0 → 100.0), "
+    "Contractor understands Council less well (100.0 → 50.0), "
+    "Council's pulse about Contractor fell from 100.0 to 0.0, "
     "nothing comparable for Contractor's pulse about Council (no figure in round 1)."
 )
 
@@ -165,9 +165,9 @@ def test_equal_printed_values_read_unchanged(world):
     Rating.objects.filter(round=world.second, current_level=3).update(current_level=2)
     Estimate.objects.filter(round=world.second, level=1).update(level=2)
     sentence = relationship_trend(world.diagnostic, world.second).sentence
-    assert sentence.startswith("Alignment unchanged at 50 between round 1 and round 2; ")
+    assert sentence.startswith("Alignment unchanged at 50.0 between round 1 and round 2; ")
     assert "Council's understanding of Contractor" not in sentence
-    assert "Contractor's understanding of Council unchanged at 100" in sentence
+    assert "Contractor's understanding of Council unchanged at 100.0" in sentence
 
 
 def test_one_round_shows_its_values_and_no_trend(client, world):
@@ -175,8 +175,9 @@ def test_one_round_shows_its_values_and_no_trend(client, world):
     trend = relationship_trend(world.diagnostic, first)
     assert not trend.has_trend
     assert trend.sentence == (
-        "Round 1 is the first round: alignment 50, Council's understanding of Contractor "
-        "75, Contractor's understanding of Council 100, Council's pulse about Contractor 100, "
+        "Round 1 is the first round: alignment 50.0, Council's understanding of Contractor "
+        "75.0, Contractor's understanding of Council 100.0, Council's pulse about Contractor "
+        "100.0, "
         "Contractor's pulse about Council –. How the relationship moves shows once a later "
         "round has figures."
     )
@@ -195,8 +196,10 @@ def test_the_dashboard_shows_the_sentence_and_the_chart(client, world):
     chart = charts.relationship_svg(
         relationship_trend(world.diagnostic, world.second), {"Council": "#112233"}
     )
-    assert 'aria-label="The relationship over rounds. Alignment: round 1 50, round 2 75' in chart
-    assert "The relationship over rounds. Alignment: round 1 50, round 2 75" in html
+    assert (
+        'aria-label="The relationship over rounds. Alignment: round 1 50.0, round 2 75.0' in chart
+    )
+    assert "The relationship over rounds. Alignment: round 1 50.0, round 2 75.0" in html
 
 
 def test_the_business_case_carries_the_sentence(world):
@@ -241,7 +244,13 @@ def test_the_chart_leaves_a_gap_where_a_round_has_no_figure():
     ]
     trend = trend_of(results)
     svg = str(charts.relationship_svg(trend, {}))
-    assert "Alignment: round 1 62, round 2 –, round 3 71" in svg
+    assert "Alignment: round 1 62.4, round 2 –, round 3 71.0" in svg
     line = svg.split('<path d="')[2].split('"')[0]  # after the rules: the alignment's line
     assert line.count("M") == 2 and "L" not in line  # two lone points, nothing joins them
-    assert trend.sentence == "Alignment rose from 62 to 71 between round 1 and round 3."
+    assert trend.sentence == "Alignment rose from 62.4 to 71.0 between round 1 and round 3."
+
+
+@pytest.mark.parametrize("value", [73.56, 72.34, -33.33, 0, 100])
+def test_a_score_reads_as_the_understanding_tab_and_the_board_print_it(value):
+    # One figure, one rounding: the trend once printed 74 where the Understanding tab said 73.6.
+    assert charts.score_text(value) == charts.one_decimal(value).replace("-", "−")
