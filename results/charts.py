@@ -416,7 +416,8 @@ def relationship_svg(trend, colours, *, width=640) -> SafeString:
     its colour: a party's rows take the colour of the party whose view they are; alignment,
     everybody's, is grey."""
     label_w, right, top, row_h = 250, 24, 20, 44
-    x0, x1 = label_w, width - right
+    inset = 24  # room for a value centred over the first and last points ("−33.3")
+    x0, x1 = label_w + inset, width - right - inset
     count = len(trend.rounds)
     step = (x1 - x0) / max(count - 1, 1)
 
@@ -436,7 +437,9 @@ def relationship_svg(trend, colours, *, width=640) -> SafeString:
 
         colour = MUTED if series.party is None else _colour(colours.get(series.party))
         rules.append(f"M{x0:g},{y_top + row_h - 6:g}H{x1:g}")
-        texts.append(_text(x0 - 10, y_top + row_h / 2 + 4, _clip(series.label, 36), anchor="end"))
+        texts.append(
+            _text(label_w - 10, y_top + row_h / 2 + 4, _clip(series.label, 36), anchor="end")
+        )
         segments, current = [], []
         for i, value in enumerate(series.values):
             if value is None:

@@ -15,6 +15,13 @@ def one_decimal(value):
 
 
 @register.filter
+def score(value):
+    """A relationship score (alignment, understanding, the pulse's net score) as every surface
+    prints it: one decimal, a true minus sign; '–' when there is none."""
+    return charts.score_text(value)
+
+
+@register.filter
 def level_class(mean):
     return charts.level_css_class(mean)
 

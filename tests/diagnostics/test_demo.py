@@ -56,3 +56,24 @@ def test_the_demo_asks_mutual_understanding_and_shows_who_misreads_whom(tmp_path
     council_of_contractor = result["understanding"]["Council"]["Contractor"]
     assert council_of_contractor is not None and council_of_contractor["score"] < 100
     assert any(vc["importance_gap"] for vc in result["value_codes"])
+
+
+def test_the_demo_runs_two_rounds_from_give_and_take_to_reviewed_trade_offs(tmp_path):
+    from results.relationship import relationship_trend
+    from results.trade_offs import links_reviewed_in, review
+
+    make_library("Starter library", sections=(("Trust", 3), ("Delivery", 3)))
+    FacilitatorFactory(username="facilitator")
+    diagnostic = load_demo(stdout=StringIO(), login_file=tmp_path / "login")
+    first, second = diagnostic.rounds.order_by("number")
+    assert first.closed_at is not None and second.closed_at is None
+    assert diagnostic.asks_stance and diagnostic.asks_pulse
+    result = analyse(diagnostic, round_number=1)
+    assert result["pulse"]["Council"]["Contractor"]["score"] is not None
+    assert any(vc["stance"]["Council"]["n_take"] for vc in result["value_codes"])
+    targets = first.agreed_targets.all()
+    assert len(targets) == 2 and all(t.owner and t.due_date for t in targets)
+    reviews = review(diagnostic, links_reviewed_in(second))
+    assert len(reviews) == 2 and all(r.held for r in reviews)
+    trend = relationship_trend(diagnostic, second)
+    assert trend.has_trend and "between round 1 and round 2" in trend.sentence
