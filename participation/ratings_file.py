@@ -4,12 +4,13 @@ Import is all-or-nothing, reports every bad row by number (the header is row 1) 
 and is idempotent: the same participant and Value Code again replaces the earlier rating.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from diagnostics import assignment, rounds
+from diagnostics import rounds
 from diagnostics.models import (
     Diagnostic,
     DiagnosticValueCode,
@@ -384,16 +385,56 @@ def _parties(diagnostic):
     return list(diagnostic.parties.order_by("position", "id"))
 
 
+def _closed_ratings(diagnostic):
+    # An open round's answers show only as figures published in steps of K (PRODUCT.md 3).
+    return Rating.objects.filter(round__diagnostic=diagnostic, round__closed_at__isnull=False)
+
+
+def left_out_party_ids(diagnostic):
+    """The ids of the parties whose rows the raw ratings export leaves out, in every round.
+
+    The facilitator may know, for every named person, which Value Codes they answered in which
+    closed round: they see who has finished, decide who is asked what (the party, or someone in
+    person) and know who joined when. So a respondent code's pattern, the set of (round, Value
+    Code) pairs it has rows for over all closed rounds (exports of separate rounds can be
+    joined on the code), could name it. A party is exported only when each of its patterns is
+    shared by at least K of its respondents; otherwise none of its rows are: leaving out only
+    the rows of some would let "published figures minus exported rows" give their answers,
+    while leaving out the whole party leaves only what its figures already say.
+
+    Judged on the rows themselves (a row of "don't know" or only a stance is a row too), never
+    on who is asked what today, so a later change of assignment cannot move it. One query.
+    """
+    patterns = {}  # participant id -> (party id, {(round id, Value Code id)})
+    rows = _closed_ratings(diagnostic).values_list(
+        "participant_id", "participant__party_id", "round_id", "value_code_id"
+    )
+    for participant, party, round_id, value_code in rows.iterator(chunk_size=5000):
+        patterns.setdefault(participant, (party, set()))[1].add((round_id, value_code))
+    sharing = Counter((party, frozenset(pairs)) for party, pairs in patterns.values())
+    k = diagnostic.anonymity_threshold
+    return {party for (party, _pattern), count in sharing.items() if count < k}
+
+
+def parties_left_out(diagnostic):
+    """The parties left out of the raw ratings export (see left_out_party_ids), in order, for
+    the page that links the export."""
+    ids = left_out_party_ids(diagnostic)
+    return list(diagnostic.parties.filter(pk__in=ids).order_by("position", "id")) if ids else []
+
+
 def ratings_rows(diagnostic, round=None):
     """Header and rows of the raw ratings export of closed rounds: respondent codes, never
-    names or e-mails.
+    names or e-mails, and no row of a party left out (left_out_party_ids).
 
     Rows are ordered by respondent code, which is random, so their order does not follow
     names either. Constant queries. Write them with ttm.spreadsheets.csv_writer, which
     neutralises formulas.
     """
+    left_out = left_out_party_ids(diagnostic)
     ratings = (
-        Rating.objects.filter(round__diagnostic=diagnostic)
+        _closed_ratings(diagnostic)
+        .exclude(participant__party_id__in=left_out)
         .select_related("participant__party", "value_code", "round")
         .order_by(
             "round__number",
@@ -405,23 +446,12 @@ def ratings_rows(diagnostic, round=None):
     )
     if round is not None:
         ratings = ratings.filter(round=round)
-    # An open round's answers show only as figures published in steps of K (PRODUCT.md 3).
-    ratings = ratings.filter(round__closed_at__isnull=False)
-    # Someone asked in person what few others were asked would be named by their set of rows.
-    left_out = assignment.respondents_singled_out(
-        diagnostic,
-        ratings.values_list("round_id", "participant_id", "participant__party_id")
-        .order_by()
-        .distinct(),
-    )
     yield export_header(diagnostic)
     parties = _parties(diagnostic) if diagnostic.asks_estimates else []
     estimates = _exported_estimates(diagnostic, round) if parties else {}
     pulse_parties = _parties(diagnostic) if diagnostic.asks_pulse else []
     pulses = _exported_pulses(diagnostic, round) if pulse_parties else {}
     for rating in ratings.iterator(chunk_size=2000):
-        if (rating.round_id, rating.participant_id) in left_out:
-            continue
         row = [
             rating.participant.respondent_code,
             rating.participant.party.name,

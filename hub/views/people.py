@@ -14,6 +14,7 @@ from hub.views.common import back_to, facilitated, hub_page, perform, submitted
 from participation import invitations
 from participation.links import absolute, invitation_url, open_link_url
 from participation.progress import participants_progress
+from participation.ratings_file import parties_left_out
 
 # --- parties ---------------------------------------------------------------------------------
 
@@ -140,6 +141,7 @@ def participants(request, slug):
         people=people,
         revoked=revoked,
         joiners=selectors.joiners(diagnostic),
+        raw_export_left_out=parties_left_out(diagnostic),
     )
 
 

@@ -13,6 +13,7 @@ from participation.ratings_file import (
     MAX_FILE_BYTES,
     RatingsFileError,
     import_ratings,
+    parties_left_out,
     ratings_rows,
 )
 from ttm import parsing
@@ -35,8 +36,9 @@ NOT_WHILE_OPEN = (
 @never_cache
 @require_GET
 def ratings_csv(request, slug):
-    """Every rating of the closed rounds under respondent codes (never names or e-mails);
-    ?round=N for one round."""
+    """Every rating of the closed rounds under respondent codes (never names or e-mails),
+    except the parties left out (the hub pages that link here name them); ?round=N for one
+    round."""
     diagnostic = selectors.diagnostic_to_run(request.user, slug)
     number = parsing.optional_round_number(request.GET.get("round"))
     round = None if number is None else rounds.round_numbered(diagnostic, number)
@@ -103,6 +105,11 @@ def ratings_import(request, slug):
                 f"({summary.new_participants} new participants).",
             )
             return redirect(diagnostic)
-    context = {"diagnostic": diagnostic, "form": form, "problems": problems}
+    context = {
+        "diagnostic": diagnostic,
+        "form": form,
+        "problems": problems,
+        "raw_export_left_out": parties_left_out(diagnostic),
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "hub/ratings_import.html", context, status=status)

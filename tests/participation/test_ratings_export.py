@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import now
 
-from diagnostics import assignment, services
+from diagnostics import services
+from diagnostics.models import Diagnostic
 from ttm.spreadsheets import neutralise
 
 from ..factories import MemberFactory, ParticipantFactory, RatingFactory, RoundFactory
@@ -23,9 +24,17 @@ def exported(client, diagnostic, **params):
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
 
 
+def every_pattern_shared(diagnostic):
+    """K = 1: every respondent's pattern of answers is shared by enough, so the export leaves
+    no party out and a test of its columns can use one person (the rule itself:
+    test_raw_export_patterns.py)."""
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(anonymity_threshold=1)
+
+
 def test_export_lists_respondent_codes_never_names_or_emails(
     owner_client, diagnostic, it_party, value_codes
 ):
+    every_pattern_shared(diagnostic)
     person = ParticipantFactory(party=it_party, label="Ada", email="ada@example.org")
     RatingFactory(
         participant=person,
@@ -46,6 +55,7 @@ def test_export_lists_respondent_codes_never_names_or_emails(
 def test_a_respondent_keeps_one_code_across_rounds_and_codes_differ_per_person(
     owner_client, diagnostic, it_party, value_codes
 ):
+    every_pattern_shared(diagnostic)  # only one of the three answers in round 2
     first_round = diagnostic.rounds.get()
     people = [ParticipantFactory(party=it_party) for _ in range(3)]
     for person in people:
@@ -73,6 +83,7 @@ def test_rows_are_not_in_the_order_of_names(owner_client, diagnostic, it_party, 
 def test_cells_that_a_spreadsheet_would_run_are_neutralised(
     owner_client, diagnostic, it_party, value_codes, risky
 ):
+    every_pattern_shared(diagnostic)
     person = ParticipantFactory(party=it_party, label=risky)
     RatingFactory(
         participant=person, round=diagnostic.rounds.get(), value_code=value_codes[0], comment=risky
@@ -121,6 +132,7 @@ def test_an_open_round_is_not_exported_row_by_row(owner_client, diagnostic, it_p
 
 
 def test_the_export_leaves_out_the_open_round(owner_client, diagnostic, it_party, value_codes):
+    every_pattern_shared(diagnostic)
     first = diagnostic.rounds.get()
     first.closed_at = now()
     first.save()
@@ -132,38 +144,3 @@ def test_the_export_leaves_out_the_open_round(owner_client, diagnostic, it_party
     rows = list(csv.reader(io.StringIO(b"".join(owner_client.get(url).streaming_content).decode())))
     assert [row[-1] for row in rows[1:]] == ["1"]
     assert owner_client.get(url, {"round": "2"}).status_code == 409
-
-
-def _answer_asked(person, diagnostic):
-    for value_code in assignment.asked_value_codes(person):
-        RatingFactory(participant=person, round=diagnostic.rounds.get(), value_code=value_code)
-
-
-def test_someone_asked_in_person_what_few_others_were_is_not_named_by_their_rows(
-    owner_client, diagnostic, it_party
-):
-    """The facilitator knows who is asked what: a respondent code whose rows are exactly one
-    person's set of Value Codes would be that person, so the raw export leaves those rows out
-    (the figures still count them, under K as always)."""
-    people = [ParticipantFactory(party=it_party, label=name) for name in "ABCDE"]
-    assignment.set_asked(
-        diagnostic=diagnostic, participant=people[0], sections=["Trust"], value_codes=[]
-    )
-    for person in people:
-        _answer_asked(person, diagnostic)
-    codes = {row[0] for row in exported(owner_client, diagnostic)[1:]}
-    assert codes == {p.respondent_code for p in people[1:]}
-
-
-def test_people_asked_the_same_in_person_are_exported_once_k_of_them_answered(
-    owner_client, diagnostic, it_party
-):
-    people = [ParticipantFactory(party=it_party, label=name) for name in "ABCDE"]
-    for person in people[:3]:  # K = 3
-        assignment.set_asked(
-            diagnostic=diagnostic, participant=person, sections=["Trust"], value_codes=[]
-        )
-    for person in people:
-        _answer_asked(person, diagnostic)
-    codes = {row[0] for row in exported(owner_client, diagnostic)[1:]}
-    assert codes == {p.respondent_code for p in people}

@@ -9,7 +9,7 @@ import pytest
 from diagnostics.models import Pulse, Rating
 from participation.ratings_file import import_ratings
 
-from .test_ratings_export import exported
+from .test_ratings_export import every_pattern_shared, exported
 from .test_ratings_file_understanding import HEADER, problems, run
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,7 @@ def test_bad_stances_and_scores_name_row_and_column(diagnostic):
 def test_the_export_carries_stance_and_pulse_and_imports_back_unchanged(
     owner_client, diagnostic, sample_data
 ):
+    every_pattern_shared(diagnostic)  # one respondent a party
     text = (
         f"{HEADER},stance,pulse about IT,pulse about Marketing\n"
         "ada,IT,Reliability,2,3,,take,,9\n"
