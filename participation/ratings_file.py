@@ -4,11 +4,15 @@ Import is all-or-nothing, reports every bad row by number (the header is row 1) 
 and is idempotent: the same participant and Value Code again replaces the earlier rating.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils.connection import ConnectionProxy
 
 from diagnostics import rounds
 from diagnostics.models import (
@@ -385,6 +389,10 @@ def _parties(diagnostic):
     return list(diagnostic.parties.order_by("position", "id"))
 
 
+live_cache = ConnectionProxy(caches, "live")
+LEFT_OUT_TIMEOUT = 24 * 3600
+
+
 def _closed_ratings(diagnostic):
     # An open round's answers show only as figures published in steps of K (PRODUCT.md 3).
     return Rating.objects.filter(round__diagnostic=diagnostic, round__closed_at__isnull=False)
@@ -402,15 +410,25 @@ def left_out_party_ids(diagnostic):
     the rows of some would let "published figures minus exported rows" give their answers,
     while leaving out the whole party leaves only what its figures already say.
 
+    A pattern also says which rows are answered in full (current and target, "don't know"
+    included), as "finished" counts them: in the file an unanswered cell and "don't know" look
+    alike, so the one person not finished would otherwise be the one code with an empty cell.
+
     Judged on the rows themselves (a row of "don't know" or only a stance is a row too), never
     on who is asked what today, so a later change of assignment cannot move it. One query.
     """
-    patterns = {}  # participant id -> (party id, {(round id, Value Code id)})
+    patterns = {}  # participant id -> (party id, {(round id, Value Code id, in full)})
     rows = _closed_ratings(diagnostic).values_list(
-        "participant_id", "participant__party_id", "round_id", "value_code_id"
+        "participant_id",
+        "participant__party_id",
+        "round_id",
+        "value_code_id",
+        "current_answered",
+        "target_answered",
     )
-    for participant, party, round_id, value_code in rows.iterator(chunk_size=5000):
-        patterns.setdefault(participant, (party, set()))[1].add((round_id, value_code))
+    for participant, party, round_id, value_code, current, target in rows.iterator(chunk_size=5000):
+        row = (round_id, value_code, current and target)
+        patterns.setdefault(participant, (party, set()))[1].add(row)
     sharing = Counter((party, frozenset(pairs)) for party, pairs in patterns.values())
     k = diagnostic.anonymity_threshold
     return {party for (party, _pattern), count in sharing.items() if count < k}
@@ -418,8 +436,30 @@ def left_out_party_ids(diagnostic):
 
 def parties_left_out(diagnostic):
     """The parties left out of the raw ratings export (see left_out_party_ids), in order, for
-    the page that links the export."""
-    ids = left_out_party_ids(diagnostic)
+    the pages that link the export.
+
+    Reading every closed-round rating on each visit of the Participants tab would cost more as
+    ratings grow, so the answer is kept in the live cache under a fingerprint of those ratings
+    (one aggregate query; a lost cache costs one full read). The export itself always reads
+    them."""
+    fingerprint = _closed_ratings(diagnostic).aggregate(
+        n=Count("id"),
+        last=Max("updated_at"),
+        people=Sum("participant_id"),
+        codes=Sum("value_code_id"),
+    )
+    if not fingerprint["n"]:
+        return []
+    key = (
+        "ttm:raw-export-left-out:"
+        + hashlib.sha256(
+            repr((diagnostic.pk, diagnostic.anonymity_threshold, *fingerprint.values())).encode()
+        ).hexdigest()
+    )
+    ids = live_cache.get(key)
+    if ids is None:
+        ids = sorted(left_out_party_ids(diagnostic))
+        live_cache.set(key, ids, LEFT_OUT_TIMEOUT)
     return list(diagnostic.parties.filter(pk__in=ids).order_by("position", "id")) if ids else []
 
 

@@ -182,29 +182,42 @@ def test_a_pattern_shared_by_exactly_k_respondents_is_exported(
     assert len(export(owner_client, diagnostic)) == 3 * len(value_codes) + 3 * 2
 
 
-def test_a_row_of_only_dont_know_or_only_a_stance_is_a_row_of_the_pattern(
+def test_dont_know_is_an_answer_like_any_other_in_a_pattern(
     owner_client, diagnostic, it_party, value_codes
 ):
     round = diagnostic.rounds.get()
     team = people(it_party, 4, "Ada")
-    answer(team[:2], round, value_codes)
-    answer(team[2:], round, value_codes[1:])
-    # Their first rows: "don't know" only, and a stance only. Each is a row of the export.
-    answer(team[2:3], round, value_codes[:1], current_level=None, target_level=None)
-    answer(
-        team[3:],
-        round,
-        value_codes[:1],
-        current_level=None,
-        target_level=None,
-        current_answered=False,
-        target_answered=False,
-        stance="give",
-    )
+    answer(team[:3], round, value_codes)
+    answer(team[3:], round, value_codes[1:])
+    answer(team[3:], round, value_codes[:1], current_level=None, target_level=None)
     close(round)
     rows = export(owner_client, diagnostic)
     assert len(rows) == 4 * len(value_codes)
     assert {row[0] for row in rows} == {person.respondent_code for person in team}
+
+
+@pytest.mark.parametrize(
+    "partial",
+    [
+        {"target_level": None, "target_answered": False},
+        {"current_level": None, "current_answered": False, "stance": "give"},
+        {"current_level": None, "target_level": None, "current_answered": False}
+        | {"target_answered": False, "stance": "take"},
+    ],
+)
+def test_a_row_not_answered_in_full_is_its_own_pattern(
+    owner_client, diagnostic, it_party, value_codes, partial
+):
+    """In the file an unanswered cell looks like "don't know", but the facilitator sees who
+    has not finished: that person would be the one code with an empty cell."""
+    round = diagnostic.rounds.get()
+    team = people(it_party, 4, "Ada")
+    answer(team[:3], round, value_codes)
+    answer(team[3:], round, value_codes[1:])
+    answer(team[3:], round, value_codes[:1], **partial)
+    close(round)
+    assert export(owner_client, diagnostic) == []
+    assert parties_left_out(diagnostic) == [it_party]
 
 
 def test_a_party_with_fewer_than_k_respondents_is_left_out(
@@ -269,3 +282,17 @@ def test_the_export_and_the_pages_that_name_left_out_parties_cost_the_same_queri
     large, rows = costs()
     assert len(rows) == 1 + 15 * diagnostic.value_codes.count()
     assert large == small
+
+
+def test_the_pages_read_the_ratings_once_and_again_only_after_they_change(
+    diagnostic, it_party, value_codes, django_assert_num_queries
+):
+    round = diagnostic.rounds.get()
+    team = people(it_party, 4, "Ada")
+    answer(team, round, value_codes)
+    close(round)
+    assert parties_left_out(diagnostic) == []
+    with django_assert_num_queries(1):  # the fingerprint; the answer comes from the cache
+        assert parties_left_out(diagnostic) == []
+    team[3].ratings.filter(value_code=value_codes[0]).delete()
+    assert parties_left_out(diagnostic) == [it_party]
