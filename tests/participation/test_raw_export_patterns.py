@@ -105,7 +105,7 @@ def test_one_person_who_skipped_a_value_code_leaves_their_party_out_of_every_rou
     for page in hub_pages(owner_client, diagnostic):
         note = left_out_note(page)
         assert "IT" in note and "at least 3 respondents" in note
-        assert "which Value Codes, which rounds" in note
+        assert "which Value Codes, in which rounds, answered in full or not" in note
 
 
 def test_a_personal_assignment_leaves_the_party_out_and_clearing_it_afterwards_changes_nothing(
