@@ -1,36 +1,54 @@
 """Results move in steps of K (PRODUCT.md 3): an open round shows a published copy.
 
-While a round is open, every figure and comment comes from PublishedRating, a copy of the
-ratings as they stood when last published, never from the live ratings. A party's answers on a
-Value Code are published again only once at least K of its participants have given or changed
-an answer on that Value Code since: the difference between two publications then mixes the
-answers of K people, so nobody's answer can be read from it.
+While a round is open, every figure and comment comes from PublishedRating and
+PublishedEstimate, a copy of the answers as they stood when last published, never from the
+live ones. The copy moves one Figure at a time: one kind of answer of a party on a Value Code,
+
+- "levels": where we are and where we should be, "don't know" and answering at all (the
+  comment rides along: edited on its own it is no change, and the next publication of the
+  levels carries it);
+- "importance";
+- "stance" (give and take: marking, changing or taking back a mark is a change);
+- "estimates" about one other party: estimates[A][B] is a figure of its own for each B.
+
+A Figure is published again only once at least K of the party's participants have given or
+changed that very kind of answer on that Value Code since its last publication: the difference
+between two publications of any figure then mixes the changes of K people to it, so nobody's
+answer can be read from it. Counting people whatever they changed is not enough: with K 3, two
+people changing only their stance and a third his level would publish a distribution that
+moved by that one level.
 
 Per Value Code rather than per party, because a party-wide count lets one quick respondent
 through: if Ann answers all forty Value Codes while Ben and Cy answer one each, a party-wide
 publication shows Ann's own answer on the other thirty-nine, each the only new one.
 
-Estimates of the other side, importance and give and take (PRODUCT.md 10) are copied with the
-ratings of the same party and Value Code, and a changed one counts as a changed answer of its
-person (marking a stance, changing it or taking it back is a change).
+Publishing a kind copies only its fields into the published row, leaving the other kinds as
+they were published; a person's first publication of one kind makes a row that holds every
+other kind unanswered (UNANSWERED: no level, no importance, no mark, no comment), which every
+reader counts as no answer. A row left with nothing published goes. What remains readable of a
+kind published without another: the count of people who answered anything (response counts,
+the comment gate's raters, `n_stance`, which counts people who answered levels or marked a
+stance) may move by fewer than K, or by a publication of another kind. That says that someone
+answered, never what.
 
 The relationship pulse (PRODUCT.md 10) is not about a Value Code: it is published per pair,
 party A about party B, once at least K of A's participants have given, changed or taken back
 their pulse about B since that pair was last published (`publish_due_pulse`), independently of
 the ratings. Its copy is PublishedPulse: a pair without a copied row was never published.
 
-Only levels count as a change (a level, "don't know", or answering at all): a comment edited
-on its own, and a participant removed, are carried along by the next publication of that
-Value Code. Closing the round publishes the final figures: closed rounds are read from the
-ratings themselves.
+A participant removed is carried along by the next publication of each kind: until then their
+published answers stay. Closing the round publishes the final figures: closed rounds are read
+from the ratings themselves.
 
 Publication happens when results are read (analysis.analyse calls `publish_due`), never when
-a rating is saved, so saves stay lean. Finding the changes compares ratings with their copies;
-to keep that cheap on every read, only ratings saved since a watermark are compared: a moment
-before which every rating is known to be published, or counted among those still waiting. The
-watermark lives in the cache, and it can only make a change count late, never let a figure out
-early: a change it misses (a cold cache costs one full comparison instead) is not counted
-towards K, and is published with the next publication of its Value Code, or at closing.
+a rating is saved, so saves stay lean. Finding the changes compares ratings with their copies,
+every kind in one query; publishing takes a fixed handful of statements per kind due, whatever
+the number of Value Codes and people. To keep the comparison cheap on every read, only answers
+saved since a watermark are compared: a moment before which every answer is known to be
+published, or counted among those still waiting, of every kind. The watermark lives in the
+cache, and it can only make a change count late, never let a figure out early: a change it
+misses (a cold cache costs one full comparison instead) is not counted towards K, and is
+published with the next publication of its Figure, or at closing.
 """
 
 import datetime
@@ -119,6 +137,10 @@ class Figure(NamedTuple):
     about_party_id: int | None = None
 
 
+def _level(field):
+    return Coalesce(field, Value(0))
+
+
 def _same(field):
     """Equal in a published row and its rating, null ("don't know") equal to null."""
     if field in LEVEL_FIELDS:
@@ -144,10 +166,6 @@ def _changed_ratings(round_, kind, *, since, value_code_ids):
         .exclude(unanswered & ~Exists(copy))
     )
     return _recent(changed, since, value_code_ids)
-
-
-def _level(field):
-    return Coalesce(field, Value(0))
 
 
 def _changed_estimates(round_, *, since, value_code_ids):
