@@ -546,12 +546,14 @@ class Publication(models.Model):
 
 
 class PublishedRating(models.Model):
-    """A rating as it stood at its party's last publication of that Value Code in an open round.
+    """A rating as it stood at its party's last publications of that Value Code in an open round.
 
     The figures of an open round are made of these rows, never of live ratings, so they move
-    only in steps of K people (diagnostics.publication). `party` is kept here, and a removed
-    participant's rows lose only their participant, so removing someone changes nothing shown
-    until the next publication.
+    only in steps of K people (diagnostics.publication). Each kind of answer (levels with the
+    comment, importance, stance) is published on its own, so a row may hold one person's levels
+    of one publication and their stance of another; a kind not yet published reads unanswered.
+    `party` is kept here, and a removed participant's rows lose only their participant, so
+    removing someone changes nothing shown until the next publication of each kind.
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="published_ratings")
@@ -644,8 +646,9 @@ class Estimate(models.Model):
 
 
 class PublishedEstimate(models.Model):
-    """An estimate as it stood at its party's last publication of that Value Code (as
-    PublishedRating): estimates move in the same steps of K as everything else."""
+    """An estimate as it stood at the last publication of its party's estimates of
+    `about_party` on that Value Code (as PublishedRating): each estimates[A][B] moves in steps
+    of K people who changed that estimate."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="published_estimates")
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")

@@ -1,46 +1,65 @@
 """Results move in steps of K (PRODUCT.md 3): an open round shows a published copy.
 
-While a round is open, every figure and comment comes from PublishedRating, a copy of the
-ratings as they stood when last published, never from the live ratings. A party's answers on a
-Value Code are published again only once at least K of its participants have given or changed
-an answer on that Value Code since: the difference between two publications then mixes the
-answers of K people, so nobody's answer can be read from it.
+While a round is open, every figure and comment comes from PublishedRating and
+PublishedEstimate, a copy of the answers as they stood when last published, never from the
+live ones. The copy moves one Figure at a time: one kind of answer of a party on a Value Code,
+
+- "levels": where we are and where we should be, "don't know" and answering at all (the
+  comment rides along: edited on its own it is no change, and the next publication of the
+  levels carries it);
+- "importance";
+- "stance" (give and take: marking, changing or taking back a mark is a change);
+- "estimates" about one other party: estimates[A][B] is a figure of its own for each B.
+
+A Figure is published again only once at least K of the party's participants have given or
+changed that very kind of answer on that Value Code since its last publication: the difference
+between two publications of any figure then mixes the changes of K people to it, so nobody's
+answer can be read from it. Counting people whatever they changed is not enough: with K 3, two
+people changing only their stance and a third his level would publish a distribution that
+moved by that one level.
 
 Per Value Code rather than per party, because a party-wide count lets one quick respondent
 through: if Ann answers all forty Value Codes while Ben and Cy answer one each, a party-wide
 publication shows Ann's own answer on the other thirty-nine, each the only new one.
 
-Estimates of the other side, importance and give and take (PRODUCT.md 10) are copied with the
-ratings of the same party and Value Code, and a changed one counts as a changed answer of its
-person (marking a stance, changing it or taking it back is a change).
+Publishing a kind copies only its fields into the published row, leaving the other kinds as
+they were published; a person's first publication of one kind makes a row that holds every
+other kind unanswered (UNANSWERED: no level, no importance, no mark, no comment), which every
+reader counts as no answer. A row left with nothing published goes. What remains readable of a
+kind published without another: the count of people who answered anything (response counts,
+the comment gate's raters, `n_stance`, which counts people who answered levels or marked a
+stance) may move by fewer than K, or by a publication of another kind. That says that someone
+answered, never what.
 
 The relationship pulse (PRODUCT.md 10) is not about a Value Code: it is published per pair,
 party A about party B, once at least K of A's participants have given, changed or taken back
 their pulse about B since that pair was last published (`publish_due_pulse`), independently of
 the ratings. Its copy is PublishedPulse: a pair without a copied row was never published.
 
-Only levels count as a change (a level, "don't know", or answering at all): a comment edited
-on its own, and a participant removed, are carried along by the next publication of that
-Value Code. Closing the round publishes the final figures: closed rounds are read from the
-ratings themselves.
+A participant removed is carried along by the next publication of each kind: until then their
+published answers stay. Closing the round publishes the final figures: closed rounds are read
+from the ratings themselves.
 
 Publication happens when results are read (analysis.analyse calls `publish_due`), never when
-a rating is saved, so saves stay lean. Finding the changes compares ratings with their copies;
-to keep that cheap on every read, only ratings saved since a watermark are compared: a moment
-before which every rating is known to be published, or counted among those still waiting. The
-watermark lives in the cache, and it can only make a change count late, never let a figure out
-early: a change it misses (a cold cache costs one full comparison instead) is not counted
-towards K, and is published with the next publication of its Value Code, or at closing.
+a rating is saved, so saves stay lean. Finding the changes compares ratings with their copies,
+every kind in one query; publishing takes a fixed handful of statements per kind due, whatever
+the number of Value Codes and people. To keep the comparison cheap on every read, only answers
+saved since a watermark are compared: a moment before which every answer is known to be
+published, or counted among those still waiting, of every kind. The watermark lives in the
+cache, and it can only make a change count late, never let a figure out early: a change it
+misses (a cold cache costs one full comparison instead) is not counted towards K, and is
+published with the next publication of its Figure, or at closing.
 """
 
 import datetime
 import operator
 from collections import defaultdict
 from functools import reduce
+from typing import NamedTuple
 
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.connection import ConnectionProxy
@@ -73,37 +92,80 @@ def _watermark_key(round_):
     return f"ttm:publication:{round_.pk}:{round_.opened_at.timestamp()}"
 
 
+# The kinds of answer on a (party, Value Code) that count towards K, and are published, each on
+# its own: {kind: (its fields of Rating/PublishedRating, the fields compared to find a change,
+# the condition of a rating that has not answered it)}. Levels carry the comment along.
+LEVELS, IMPORTANCE, STANCE, ESTIMATES = "levels", "importance", "stance", "estimates"
+RATING_KINDS = {
+    LEVELS: (
+        ("current_level", "target_level", "current_answered", "target_answered", "comment"),
+        ("current_answered", "target_answered", "current_level", "target_level"),
+        Q(current_answered=False, target_answered=False),
+    ),
+    IMPORTANCE: (
+        ("importance_level", "importance_answered"),
+        ("importance_answered", "importance_level"),
+        Q(importance_answered=False),
+    ),
+    STANCE: (("stance",), ("stance",), Q(stance="")),
+}
+# What a published row holds for a kind it has not been published for: nothing answered.
+UNANSWERED = {
+    "current_level": None,
+    "target_level": None,
+    "current_answered": False,
+    "target_answered": False,
+    "comment": "",
+    "importance_level": None,
+    "importance_answered": False,
+    "stance": "",
+}
+assert set(UNANSWERED) == set(ANSWER_FIELDS)
+LEVEL_FIELDS = {"current_level", "target_level", "importance_level"}
+KIND_CODES = {LEVELS: 1, IMPORTANCE: 2, STANCE: 3, ESTIMATES: 4}  # in SQL
+KIND_NAMES = {code: kind for kind, code in KIND_CODES.items()}
+NO_PARTY = 0  # `about` of the kinds that are not estimates (ids start at 1)
+
+
+class Figure(NamedTuple):
+    """What is published on its own: one kind of answer of a party on a Value Code; estimates
+    per party they are about (`about_party_id`, None for the other kinds)."""
+
+    party_id: int
+    value_code_id: int
+    kind: str
+    about_party_id: int | None = None
+
+
 def _level(field):
     return Coalesce(field, Value(0))
 
 
-def _changed_ratings(round_, *, since, value_code_ids):
-    """Ratings whose levels (current, target, importance) or stance differ from their published
-    copy, or that have none."""
-    same_copy = (
-        PublishedRating.objects.filter(
-            round_id=OuterRef("round_id"),
-            participant_id=OuterRef("participant_id"),
-            value_code_id=OuterRef("value_code_id"),
-            current_answered=OuterRef("current_answered"),
-            target_answered=OuterRef("target_answered"),
-            importance_answered=OuterRef("importance_answered"),
-            stance=OuterRef("stance"),
-        )
-        .annotate(
-            published_current=_level("current_level"),
-            published_target=_level("target_level"),
-            published_importance=_level("importance_level"),
-        )
-        .filter(
-            published_current=_level(OuterRef("current_level")),
-            published_target=_level(OuterRef("target_level")),
-            published_importance=_level(OuterRef("importance_level")),
-        )
+def _same(field):
+    """Equal in a published row and its rating, null ("don't know") equal to null."""
+    if field in LEVEL_FIELDS:
+        return Q(**{f"published_{field}": _level(OuterRef(field))})
+    return Q(**{field: OuterRef(field)})
+
+
+def _changed_ratings(round_, kind, *, since, value_code_ids):
+    """Ratings whose answer of this kind differs from its published copy, or that answered it
+    without a copy (a copy made for another kind holds it unanswered)."""
+    _fields, compared, unanswered = RATING_KINDS[kind]
+    copy = PublishedRating.objects.filter(
+        round_id=OuterRef("round_id"),
+        participant_id=OuterRef("participant_id"),
+        value_code_id=OuterRef("value_code_id"),
     )
-    return _recent(
-        Rating.objects.filter(round_id=round_.pk).filter(~Exists(same_copy)), since, value_code_ids
+    same_copy = copy.annotate(
+        **{f"published_{f}": _level(f) for f in compared if f in LEVEL_FIELDS}
+    ).filter(reduce(operator.and_, (_same(f) for f in compared)))
+    changed = (
+        Rating.objects.filter(round_id=round_.pk)
+        .filter(~Exists(same_copy))
+        .exclude(unanswered & ~Exists(copy))
     )
+    return _recent(changed, since, value_code_ids)
 
 
 def _changed_estimates(round_, *, since, value_code_ids):
@@ -133,48 +195,63 @@ def _recent(changed, since, value_code_ids):
     return changed
 
 
-def _changes(round_, *, since=None, value_code_ids=None, estimates=False):
-    """[{pair, n, oldest}]: participants whose answers differ from their published copy (or
-    have none), counted per party and Value Code, with the oldest `updated_at`.
+def _code(value):
+    return Value(value, output_field=IntegerField())
 
-    With `estimates`, a changed estimate is a changed answer too: a person counts once per
-    Value Code whatever they changed, so both kinds are counted together in one query."""
-    changed = _changed_ratings(round_, since=since, value_code_ids=value_code_ids)
-    if not estimates:
-        rows = (
-            changed.values("participant__party_id", "value_code_id")
-            .annotate(n=Count("id"), oldest=Min("updated_at"))
-            .order_by()
+
+def _changes(round_, *, since=None, value_code_ids=None, estimates=False):
+    """[{figure, n, oldest}]: participants whose answer of one kind differs from its published
+    copy, counted per Figure (party, Value Code, kind, and for estimates the party they are
+    about), with the oldest `updated_at`: one query, every kind a SELECT of one UNION ALL.
+
+    Estimates count only with `estimates` (the diagnostic asks for them)."""
+    columns = ("estimator_party", "value_code_id", "kind", "about", "participant_id", "updated_at")
+    selects = []
+    for kind in RATING_KINDS:
+        changed = _changed_ratings(round_, kind, since=since, value_code_ids=value_code_ids)
+        selects.append(
+            changed.annotate(
+                estimator_party=F("participant__party_id"),
+                kind=_code(KIND_CODES[kind]),
+                about=_code(NO_PARTY),
+            )
         )
-        return [
-            {
-                "pair": (row["participant__party_id"], row["value_code_id"]),
-                "n": row["n"],
-                "oldest": row["oldest"],
-            }
-            for row in rows
-        ]
-    columns = ("estimator_party", "value_code_id", "participant_id", "updated_at")
-    party = {"estimator_party": F("participant__party_id")}
-    ratings = changed.annotate(**party).values_list(*columns).order_by()
-    guesses = _changed_estimates(round_, since=since, value_code_ids=value_code_ids)
-    guesses = guesses.annotate(**party).values_list(*columns).order_by()
-    (rating_sql, rating_params), (guess_sql, guess_params) = (
-        ratings.query.sql_with_params(),
-        guesses.query.sql_with_params(),
-    )
-    # The first SELECT names the columns of the union.
+    if estimates:
+        changed = _changed_estimates(round_, since=since, value_code_ids=value_code_ids)
+        selects.append(
+            changed.annotate(
+                estimator_party=F("participant__party_id"),
+                kind=_code(KIND_CODES[ESTIMATES]),
+                about=F("about_party_id"),
+            )
+        )
+    sqls, params = [], []
+    for select in selects:
+        sql, select_params = select.values_list(*columns).order_by().query.sql_with_params()
+        sqls.append(sql)
+        params.extend(select_params)
+    # The first SELECT names the columns of the union. One row per person and Value Code in
+    # each SELECT, so COUNT(*) counts people.
     sql = (
-        "SELECT estimator_party, value_code_id, COUNT(DISTINCT participant_id), "
-        f"MIN(updated_at) FROM ({rating_sql} UNION ALL {guess_sql}) AS changed "
-        "GROUP BY estimator_party, value_code_id"
+        "SELECT estimator_party, value_code_id, kind, about, COUNT(*), MIN(updated_at) "
+        f"FROM ({' UNION ALL '.join(sqls)}) AS changed "
+        "GROUP BY estimator_party, value_code_id, kind, about"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*rating_params, *guess_params])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        {"pair": (party_id, value_code_id), "n": n, "oldest": _moment(oldest)}
-        for party_id, value_code_id, n, oldest in rows
+        {
+            "figure": Figure(
+                party_id,
+                value_code_id,
+                KIND_NAMES[kind],
+                None if KIND_NAMES[kind] != ESTIMATES else about,
+            ),
+            "n": n,
+            "oldest": _moment(oldest),
+        }
+        for party_id, value_code_id, kind, about, n, oldest in rows
     ]
 
 
@@ -187,48 +264,121 @@ def _moment(value):
     return value
 
 
-def _pairs(by_party, party_field):
-    """One Q matching the given {party id: [Value Code ids]} (constant queries, any size)."""
+def _pairs(by_group, field_names):
+    """One Q matching {group: [Value Code ids]}, a group being values of `field_names` (a party
+    id, or a party id and the party it is about): constant queries, any size."""
     return reduce(
         operator.or_,
         (
-            Q(**{party_field: party_id, "value_code_id__in": value_code_ids})
-            for party_id, value_code_ids in by_party.items()
+            Q(**dict(zip(field_names, group, strict=True)), value_code_id__in=value_code_ids)
+            for group, value_code_ids in by_group.items()
         ),
     )
 
 
-def _copy(round_, by_party):
-    """Replace the published copy of these (party, Value Code) pairs with the live ratings and
-    estimates, in one DELETE and one INSERT ... SELECT each whatever their number."""
-    _copy_rows(
-        round_,
-        by_party,
-        PublishedRating,
-        Rating,
-        ["participant_id", "value_code_id", *ANSWER_FIELDS],
-    )
-    _copy_rows(
-        round_,
-        by_party,
-        PublishedEstimate,
-        Estimate,
-        ["participant_id", "value_code_id", "about_party_id", "level"],
-    )
+def _copy(round_, due):
+    """Copy each kind due from the live ratings and estimates into the published copy, leaving
+    the other kinds as they were published: a few statements per kind, whatever their number."""
+    by_kind = defaultdict(lambda: defaultdict(list))
+    for figure in due:
+        if figure.kind == ESTIMATES:
+            by_kind[ESTIMATES][(figure.party_id, figure.about_party_id)].append(
+                figure.value_code_id
+            )
+        else:
+            by_kind[figure.kind][(figure.party_id,)].append(figure.value_code_id)
+    rating_pairs = defaultdict(set)
+    for kind in RATING_KINDS:
+        if kind in by_kind:
+            _copy_kind(round_, kind, by_kind[kind])
+            for group, value_code_ids in by_kind[kind].items():
+                rating_pairs[group].update(value_code_ids)
+    if rating_pairs:
+        # A row left with nothing published (its person removed, or all taken back) goes.
+        PublishedRating.objects.filter(round_id=round_.pk).filter(
+            _pairs(rating_pairs, ["party_id"]), **UNANSWERED
+        ).delete()
+    if ESTIMATES in by_kind:
+        _copy_estimates(round_, by_kind[ESTIMATES])
 
 
-def _copy_rows(round_, by_party, copy_model, live_model, fields):
-    copy_model.objects.filter(round_id=round_.pk).filter(
-        _pairs(by_party, "party_id") | _pairs(by_party, "participant__party_id")
-    ).delete()
+def _copy_kind(round_, kind, by_party):
+    """Publish one kind of answer of these (party, Value Code) pairs: the published rows take
+    the kind's fields from their live rating (unanswered where it is gone), and a rating that
+    answered the kind and has no published row yet gets one, unanswered in every other kind."""
+    fields, _compared, unanswered = RATING_KINDS[kind]
+    live = Rating.objects.filter(
+        round_id=OuterRef("round_id"),
+        participant_id=OuterRef("participant_id"),
+        value_code_id=OuterRef("value_code_id"),
+    )
+    published = PublishedRating.objects.filter(round_id=round_.pk).filter(
+        _pairs(by_party, ["party_id"])
+    )
+    published.update(
+        **{
+            field: Coalesce(
+                Subquery(live.values(field)[:1]),
+                Value(UNANSWERED[field]),
+                output_field=PublishedRating._meta.get_field(field),
+            )
+            if UNANSWERED[field] is not None
+            else Subquery(live.values(field)[:1])
+            for field in fields
+        }
+    )
+    has_copy = PublishedRating.objects.filter(
+        round_id=OuterRef("round_id"),
+        participant_id=OuterRef("participant_id"),
+        value_code_id=OuterRef("value_code_id"),
+    )
+    answered = ~unanswered | ~Q(comment="") if kind == LEVELS else ~unanswered
+    blank = {
+        f"blank_{field}": Value(value, output_field=Rating._meta.get_field(field))
+        for field, value in UNANSWERED.items()
+        if field not in fields
+    }
     source = (
-        live_model.objects.filter(round_id=round_.pk)
-        .filter(_pairs(by_party, "participant__party_id"))
+        Rating.objects.filter(round_id=round_.pk)
+        .filter(_pairs(by_party, ["participant__party_id"]))
+        .filter(answered)
+        .filter(~Exists(has_copy))
+        .annotate(**blank)
+        .values_list(
+            "round_id",
+            "participant__party_id",
+            "participant_id",
+            "value_code_id",
+            *(field if field in fields else f"blank_{field}" for field in ANSWER_FIELDS),
+        )
+        .order_by()
+    )
+    _insert(
+        PublishedRating,
+        ["round_id", "party_id", "participant_id", "value_code_id", *ANSWER_FIELDS],
+        source,
+    )
+
+
+def _copy_estimates(round_, by_pair):
+    """Replace the published estimates of these (party, about party) pairs on their Value Codes
+    with the live ones: one DELETE and one INSERT ... SELECT."""
+    PublishedEstimate.objects.filter(round_id=round_.pk).filter(
+        _pairs(by_pair, ["party_id", "about_party_id"])
+        | _pairs(by_pair, ["participant__party_id", "about_party_id"])
+    ).delete()
+    fields = ["participant_id", "value_code_id", "about_party_id", "level"]
+    source = (
+        Estimate.objects.filter(round_id=round_.pk)
+        .filter(_pairs(by_pair, ["participant__party_id", "about_party_id"]))
         .values_list("round_id", "participant__party_id", *fields)
         .order_by()
     )
+    _insert(PublishedEstimate, ["round_id", "party_id", *fields], source)
+
+
+def _insert(copy_model, columns, source):
     select, params = source.query.sql_with_params()
-    columns = ["round_id", "party_id", *fields]
     quote = connection.ops.quote_name
     table = quote(copy_model._meta.db_table)
     with connection.cursor() as cursor:
@@ -246,37 +396,34 @@ def _publish(round_, *, threshold, since, value_code_ids, estimates):
     locked = Round.objects.select_for_update().only("closed_at").get(pk=round_.pk)
     if locked.closed_at is not None:
         return set()  # closed meanwhile: its final figures are its ratings
-    due = [
-        change
+    due = {
+        change["figure"]
         for change in _changes(
             round_, since=since, value_code_ids=value_code_ids, estimates=estimates
         )
         if change["n"] >= threshold
-    ]
-    by_party = defaultdict(list)
-    for change in due:
-        party_id, value_code_id = change["pair"]
-        by_party[party_id].append(value_code_id)
-    if not by_party:
+    }
+    if not due:
         return set()
-    _copy(round_, by_party)
+    _copy(round_, due)
     now = timezone.now()
     Publication.objects.bulk_create(
         [
             Publication(round_id=round_.pk, party_id=party_id, published_at=now)
-            for party_id in by_party
+            for party_id in sorted({figure.party_id for figure in due})
         ],
         update_conflicts=True,
         unique_fields=["round", "party"],
         update_fields=["published_at"],
     )
-    return {change["pair"] for change in due}
+    return due
 
 
 def publish_due(round_, *, threshold, value_code_ids=None, estimates=False):
-    """Publish each (party, Value Code) of an open round that at least `threshold` participants
-    of the party answered or changed since its last publication; returns the pairs published.
-    With `estimates` (the diagnostic asks for them), a changed estimate counts as a change.
+    """Publish each Figure (a kind of answer of a party on a Value Code) of an open round that
+    at least `threshold` participants of the party answered or changed since its last
+    publication; returns the Figures published. With `estimates` (the diagnostic asks for
+    them), estimates count and are published too.
 
     One query when nothing is due, a few more when something is; idempotent, and safe when
     several requests run it at once. `value_code_ids` limits the work to some Value Codes.
@@ -287,7 +434,7 @@ def publish_due(round_, *, threshold, value_code_ids=None, estimates=False):
     since = cache.get(key)
     checked_at = timezone.now()
     changes = _changes(round_, since=since, value_code_ids=value_code_ids, estimates=estimates)
-    due_codes = sorted({c["pair"][1] for c in changes if c["n"] >= threshold})
+    due_codes = sorted({c["figure"].value_code_id for c in changes if c["n"] >= threshold})
     published = set()
     if due_codes:
         published = _publish(
@@ -299,7 +446,7 @@ def publish_due(round_, *, threshold, value_code_ids=None, estimates=False):
         )
     if value_code_ids is None:
         # Only a look at every Value Code knows all the changes still waiting for K.
-        waiting = [c["oldest"] for c in changes if c["pair"] not in published]
+        waiting = [c["oldest"] for c in changes if c["figure"] not in published]
         watermark = min([checked_at - SETTLING, *waiting])
         if since is None or watermark - since > WATERMARK_STEP:  # an older one is still true
             cache.set(key, watermark, WATERMARK_TIMEOUT)

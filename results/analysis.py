@@ -87,7 +87,11 @@ def level_distributions(round_, value_code_ids=None):
 
 
 def response_counts(round_):
-    """{party_id: number of participants with at least one rating in the round (published)}."""
+    """{party_id: number of participants with at least one rating in the round (published)}.
+
+    In an open round, a person counts once any kind of their answers is published (levels,
+    importance or stance: diagnostics.publication), so this count may move by fewer than K: it
+    says that someone answered, never what."""
     answers = answers_of(round_)
     rows = (
         answers.rows.values(answers.party_id)

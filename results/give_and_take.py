@@ -9,7 +9,9 @@ participants.
 - `stance[A]` of a Value Code: `n_give`, `n_take`, `n_stance` (participants of A who rated it at
   all: answered where we are or where we should be, "don't know" included, or marked a stance),
   `lean = (n_take - n_give) / n_stance`; below K, `n_give`, `n_take` and `lean` are null and
-  `n_stance` stays.
+  `n_stance` stays. Levels and stance are published each in their own steps of K, so a
+  publication of levels may move `n_stance` (and with it `lean`) by people who answered for the
+  first time: that says that someone answered, never what they marked.
 - `trade_candidates`: A needs movement (lean >= 0.5) where B could give (lean <= -0.5).
 - `pulse[A][B]`: how likely A's participants are to recommend working with B, as a net score.
 """

@@ -320,7 +320,7 @@ def test_publishing_is_idempotent_and_copies_exactly_the_ratings_due(diagnostic)
     published = publication.publish_due(round_, threshold=K)
     buyer_id = diagnostic.parties.get(name="Buyer").pk
     reliability = diagnostic.value_codes.get(identifier="Reliability").pk
-    assert published == {(buyer_id, reliability)}
+    assert published == {publication.Figure(buyer_id, reliability, publication.LEVELS)}
     assert publication.publish_due(round_, threshold=K) == set()
     copied = PublishedRating.objects.values_list("participant_id", "current_level", "party_id")
     live = Rating.objects.filter(participant__party_id=buyer_id).values_list(

@@ -39,16 +39,16 @@ def test_a_party_never_published_shows_its_stance_as_pending(diagnostic):
 
 def test_one_person_changing_their_stance_changes_nothing_until_k_have(diagnostic):
     council = people(diagnostic, "Council", 4)
-    rate(diagnostic, council, "Cost", ["take", "take", "", ""])
+    rate(diagnostic, council, "Cost", ["take", "take", "give", ""])
     before = council_stance(diagnostic)
-    assert (before["n_take"], before["lean"]) == (2, 0.5)
-    mark(council[2], "Cost", "take")
+    assert (before["n_give"], before["n_take"], before["lean"]) == (1, 2, 0.25)
+    mark(council[3], "Cost", "take")
     assert council_stance(diagnostic) == before  # one change: nobody's mark can be read
-    mark(council[3], "Cost", "give")
+    mark(council[2], "Cost", "")
     assert council_stance(diagnostic) == before
     mark(council[0], "Cost", "")
     after = council_stance(diagnostic)  # three people changed: published
-    assert (after["n_give"], after["n_take"], after["lean"]) == (1, 2, 0.25)
+    assert (after["n_give"], after["n_take"], after["lean"]) == (0, 2, 0.5)
 
 
 def test_closing_the_round_publishes_the_final_stances(diagnostic):

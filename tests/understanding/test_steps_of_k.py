@@ -63,9 +63,15 @@ def test_one_changed_estimate_or_importance_changes_nothing_until_k_have_changed
     assert figures(diagnostic) == before  # one person: nothing moves
 
     answer(people["c2"], code, estimate=4, about=contractor)
-    after = figures(diagnostic)  # two people changed: published together
+    after = figures(diagnostic)  # two people changed their estimate: it is published
     assert after["estimates"]["Council"]["Contractor"]["mean_estimate"] == 4.5
-    assert after["importance"]["Council"]["mean_importance"] == 3.0
+    # c1's importance alone is not: c2 changed another question, K are not behind it.
+    assert after["importance"] == before["importance"]
+
+    answer(people["c2"], code, importance=4)  # saved again unchanged: no change
+    assert figures(diagnostic)["importance"] == before["importance"]
+    answer(people["c2"], code, importance=5)
+    assert figures(diagnostic)["importance"]["Council"]["mean_importance"] == 3.5
 
 
 def test_closing_the_round_publishes_the_final_estimates(world):
