@@ -465,14 +465,10 @@ ANSWER_FIELDS = (
 )
 
 
-class Rating(models.Model):
-    """One participant's answer on one Value Code in one round; null level = "don't know"."""
+class Answer(models.Model):
+    """What a person answers about one Value Code in a round (ANSWER_FIELDS): held by their
+    rating and by its published copy, under the same rules."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ratings")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ratings")
-    value_code = models.ForeignKey(
-        DiagnosticValueCode, on_delete=models.CASCADE, related_name="ratings"
-    )
     current_level = models.PositiveSmallIntegerField(null=True, blank=True)
     target_level = models.PositiveSmallIntegerField(null=True, blank=True)
     # A null level is "don't know" once answered; until then the question is still open.
@@ -484,36 +480,42 @@ class Rating(models.Model):
     importance_answered = models.BooleanField(default=False)
     # Give and take (PRODUCT.md 10): "give", "take", or "" (not marked).
     stance = models.CharField(max_length=4, blank=True, default="", choices=STANCES)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
+        constraints = [
+            constraint
+            for level in ("current", "target", "importance")
+            for constraint in (
+                models.CheckConstraint(
+                    condition=_level_or_null(f"{level}_level"),
+                    name=f"%(class)s_{level}_level_1_to_5",
+                ),
+                models.CheckConstraint(
+                    condition=Q(**{f"{level}_level__isnull": True})
+                    | Q(**{f"{level}_answered": True}),
+                    name=f"%(class)s_{level}_level_is_answered",
+                ),
+            )
+        ] + [models.CheckConstraint(condition=_stance_valid(), name="%(class)s_stance_valid")]
+
+
+class Rating(Answer):
+    """One participant's answer on one Value Code in one round; null level = "don't know"."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ratings")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ratings")
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="ratings"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(Answer.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "value_code", "round"], name="one_rating_per_participant"
             ),
-            models.CheckConstraint(
-                condition=_level_or_null("current_level"), name="rating_current_level_1_to_5"
-            ),
-            models.CheckConstraint(
-                condition=_level_or_null("target_level"), name="rating_target_level_1_to_5"
-            ),
-            models.CheckConstraint(
-                condition=Q(current_level__isnull=True) | Q(current_answered=True),
-                name="rating_current_level_is_answered",
-            ),
-            models.CheckConstraint(
-                condition=Q(target_level__isnull=True) | Q(target_answered=True),
-                name="rating_target_level_is_answered",
-            ),
-            models.CheckConstraint(
-                condition=_level_or_null("importance_level"),
-                name="rating_importance_level_1_to_5",
-            ),
-            models.CheckConstraint(
-                condition=Q(importance_level__isnull=True) | Q(importance_answered=True),
-                name="rating_importance_level_is_answered",
-            ),
-            models.CheckConstraint(condition=_stance_valid(), name="rating_stance_valid"),
+            *Answer.Meta.constraints,
         ]
         indexes = [
             models.Index(fields=["round", "value_code"], name="rating_round_valuecode"),
@@ -545,7 +547,7 @@ class Publication(models.Model):
         return f"{self.party_id} in {self.round_id} at {self.published_at}"
 
 
-class PublishedRating(models.Model):
+class PublishedRating(Answer):
     """A rating as it stood at its party's last publications of that Value Code in an open round.
 
     The figures of an open round are made of these rows, never of live ratings, so they move
@@ -564,44 +566,13 @@ class PublishedRating(models.Model):
     value_code = models.ForeignKey(
         DiagnosticValueCode, on_delete=models.CASCADE, related_name="published_ratings"
     )
-    current_level = models.PositiveSmallIntegerField(null=True, blank=True)
-    target_level = models.PositiveSmallIntegerField(null=True, blank=True)
-    current_answered = models.BooleanField(default=False)
-    target_answered = models.BooleanField(default=False)
-    comment = models.TextField(blank=True)
-    importance_level = models.PositiveSmallIntegerField(null=True, blank=True)
-    importance_answered = models.BooleanField(default=False)
-    stance = models.CharField(max_length=4, blank=True, default="", choices=STANCES)
 
-    class Meta:
+    class Meta(Answer.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "value_code", "round"], name="one_published_rating"
             ),
-            models.CheckConstraint(condition=_stance_valid(), name="published_stance_valid"),
-            models.CheckConstraint(
-                condition=_level_or_null("importance_level"),
-                name="published_importance_level_1_to_5",
-            ),
-            models.CheckConstraint(
-                condition=Q(importance_level__isnull=True) | Q(importance_answered=True),
-                name="published_importance_level_is_answered",
-            ),
-            models.CheckConstraint(
-                condition=_level_or_null("current_level"),
-                name="published_current_level_1_to_5",
-            ),
-            models.CheckConstraint(
-                condition=_level_or_null("target_level"), name="published_target_level_1_to_5"
-            ),
-            models.CheckConstraint(
-                condition=Q(current_level__isnull=True) | Q(current_answered=True),
-                name="published_current_level_is_answered",
-            ),
-            models.CheckConstraint(
-                condition=Q(target_level__isnull=True) | Q(target_answered=True),
-                name="published_target_level_is_answered",
-            ),
+            *Answer.Meta.constraints,
         ]
         indexes = [
             models.Index(fields=["round", "value_code", "party"], name="published_round_vc_party")
