@@ -142,14 +142,7 @@ def export_diagnostic(diagnostic):
                 "round": rounds[r.round_id],
                 "participant": labels[r.participant_id],
                 "value_code": identifiers[r.value_code_id],
-                "current": r.current_level,
-                "target": r.target_level,
-                "current_answered": r.current_answered,
-                "target_answered": r.target_answered,
-                "comment": r.comment,
-                "importance": r.importance_level,
-                "importance_answered": r.importance_answered,
-                "stance": r.stance,
+                **_answer_out(r),
             }
             for r in ratings
         ],
@@ -232,14 +225,7 @@ def _publication_state(diagnostic, rounds, identifiers, labels):
                 "party": parties[r.party_id],
                 "participant": labels.get(r.participant_id),  # None: removed since
                 "value_code": identifiers[r.value_code_id],
-                "current": r.current_level,
-                "target": r.target_level,
-                "current_answered": r.current_answered,
-                "target_answered": r.target_answered,
-                "comment": r.comment,
-                "importance": r.importance_level,
-                "importance_answered": r.importance_answered,
-                "stance": r.stance,
+                **_answer_out(r),
             }
             for r in published
         ],
@@ -362,14 +348,7 @@ def _create(data):
             round=rounds[r["round"]],
             participant=participants[r["participant"]],
             value_code=value_codes[r["value_code"]],
-            current_level=_level(r["current"]),
-            target_level=_level(r["target"]),
-            current_answered=r["current_answered"],
-            target_answered=r["target_answered"],
-            comment=r["comment"],
-            importance_level=r.get("importance"),
-            importance_answered=r.get("importance_answered", False),
-            stance=_stance(r.get("stance", "")),
+            **_answer_in(r),
         )
         for r in data["ratings"]
     )
@@ -454,14 +433,7 @@ def _restore_publication_state(data, rounds, parties, participants, value_codes)
             party=parties[r["party"]],
             participant=participants[r["participant"]] if r["participant"] is not None else None,
             value_code=value_codes[r["value_code"]],
-            current_level=_level(r["current"]),
-            target_level=_level(r["target"]),
-            current_answered=r["current_answered"],
-            target_answered=r["target_answered"],
-            comment=r["comment"],
-            importance_level=r.get("importance"),
-            importance_answered=r.get("importance_answered", False),
-            stance=_stance(r.get("stance", "")),
+            **_answer_in(r),
         )
         for r in data.get("published_ratings", [])
     )
@@ -492,6 +464,35 @@ def _other_party(party, participant, answer="estimates"):
     if party.pk == participant.party_id:
         raise ValueError(f"{participant.label!r} {answer} their own party")
     return party
+
+
+def _answer_out(answer):
+    """The answer fields of a rating or of its published copy, as the file holds them."""
+    return {
+        "current": answer.current_level,
+        "target": answer.target_level,
+        "current_answered": answer.current_answered,
+        "target_answered": answer.target_answered,
+        "comment": answer.comment,
+        "importance": answer.importance_level,
+        "importance_answered": answer.importance_answered,
+        "stance": answer.stance,
+    }
+
+
+def _answer_in(row):
+    """The answer fields of a rating or of its published copy from the file; files written
+    before importance and give and take were asked have neither."""
+    return {
+        "current_level": _level(row["current"]),
+        "target_level": _level(row["target"]),
+        "current_answered": row["current_answered"],
+        "target_answered": row["target_answered"],
+        "comment": row["comment"],
+        "importance_level": _level(row.get("importance")),
+        "importance_answered": row.get("importance_answered", False),
+        "stance": _stance(row.get("stance", "")),
+    }
 
 
 def _level(value):
