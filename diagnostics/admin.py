@@ -149,7 +149,15 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 @admin.register(Round)
 class RoundAdmin(CountedDeletion, admin.ModelAdmin):
+    """Rounds open and close only through the hub (diagnostics.services): reopening a closed
+    round here would let its final figures change again, by exactly what changed meanwhile
+    (a removed joiner's answers, one late answer)."""
+
     list_display = ["diagnostic", "number", "opened_at", "closed_at"]
+    readonly_fields = ["diagnostic", "number", "opened_at", "closed_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ThingThatMatters)

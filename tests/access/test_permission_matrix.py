@@ -298,6 +298,12 @@ admin/(?P<url>.*)$                 POST admin   admin   admin   admin   admin   
 # Participants are never deleted in the admin (revoke or remove them on the Participants tab)
 admin:diagnostics_participant_delete GET  admin   admin   admin   admin   admin   admin   admin   403
 admin:diagnostics_participant_delete POST admin   admin   admin   admin   admin   admin   admin   403
+# Rounds open and close only on the hub: no round is added in the admin, and a saved change
+# page changes nothing (every field is read-only) and goes back to the list
+admin:diagnostics_round_add        GET  admin   admin   admin   admin   admin   admin   admin   403
+admin:diagnostics_round_add        POST admin   admin   admin   admin   admin   admin   admin   403
+admin:diagnostics_round_change     GET  admin   admin   admin   admin   admin   admin   admin   2xx
+admin:diagnostics_round_change     POST admin   admin   admin   admin   admin   admin   admin   3xx
 admin:<model_page>                 GET  admin   admin   admin   admin   admin   admin   admin   2xx
 admin:<model_page>                 POST admin   admin   admin   admin   admin   admin   admin   2xx
 admin/<model>/<object_id>/         GET  admin   admin   admin   admin   admin   admin   admin   3xx

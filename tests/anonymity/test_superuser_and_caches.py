@@ -34,6 +34,20 @@ def test_a_superuser_cannot_move_a_participant_to_another_party(admin_client, di
     assert person.party_id != other.pk
 
 
+def test_a_superuser_cannot_reopen_a_closed_round_or_add_one(admin_client, diagnostic):
+    # Reopened, a closed round's final figures would change again by what changed meanwhile.
+    round_ = diagnostic.rounds.get()
+    round_.closed_at = round_.opened_at
+    round_.save()
+    url = reverse("admin:diagnostics_round_change", args=[round_.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="closed_at' not in page
+    admin_client.post(url, {"closed_at_0": "", "closed_at_1": ""})
+    round_.refresh_from_db()
+    assert round_.closed_at is not None
+    assert admin_client.get(reverse("admin:diagnostics_round_add")).status_code == 403
+
+
 def test_the_admin_offers_no_delete_page_that_lists_a_persons_ratings(admin_client, diagnostic):
     person = diagnostic.participants.first()
     url = reverse("admin:diagnostics_participant_delete", args=[person.pk])
