@@ -398,6 +398,12 @@ def _closed_ratings(diagnostic):
     return Rating.objects.filter(round__diagnostic=diagnostic, round__closed_at__isnull=False)
 
 
+def _closed_pulses(diagnostic):
+    return Pulse.objects.filter(
+        round__diagnostic=diagnostic, round__closed_at__isnull=False, score__isnull=False
+    )
+
+
 def left_out_party_ids(diagnostic):
     """The ids of the parties whose rows the raw ratings export leaves out, in every round.
 
@@ -414,8 +420,12 @@ def left_out_party_ids(diagnostic):
     included), as "finished" counts them: in the file an unanswered cell and "don't know" look
     alike, so the one person not finished would otherwise be the one code with an empty cell.
 
+    A pulse is part of the pattern too (which party it is about, in which round): the closed
+    figures count the pulse of someone with no rating row, whose pulse no row can carry, so
+    "pulse figure minus exported pulses" would otherwise give it.
+
     Judged on the rows themselves (a row of "don't know" or only a stance is a row too), never
-    on who is asked what today, so a later change of assignment cannot move it. One query.
+    on who is asked what today, so a later change of assignment cannot move it. Two queries.
     """
     patterns = {}  # participant id -> (party id, {(round id, Value Code id, in full)})
     rows = _closed_ratings(diagnostic).values_list(
@@ -429,6 +439,11 @@ def left_out_party_ids(diagnostic):
     for participant, party, round_id, value_code, current, target in rows.iterator(chunk_size=5000):
         row = (round_id, value_code, current and target)
         patterns.setdefault(participant, (party, set()))[1].add(row)
+    pulses = _closed_pulses(diagnostic).values_list(
+        "participant_id", "participant__party_id", "round_id", "about_party_id"
+    )
+    for participant, party, round_id, about in pulses.iterator(chunk_size=5000):
+        patterns.setdefault(participant, (party, set()))[1].add((round_id, "pulse", about))
     sharing = Counter((party, frozenset(pairs)) for party, pairs in patterns.values())
     k = diagnostic.anonymity_threshold
     return {party for (party, _pattern), count in sharing.items() if count < k}
@@ -440,15 +455,18 @@ def parties_left_out(diagnostic):
 
     Reading every closed-round rating on each visit of the Participants tab would cost more as
     ratings grow, so the answer is kept in the live cache under a fingerprint of those ratings
-    (one aggregate query; a lost cache costs one full read). The export itself always reads
-    them."""
+    and pulses (two aggregate queries; a lost cache costs one full read). The export itself
+    always reads them."""
     fingerprint = _closed_ratings(diagnostic).aggregate(
         n=Count("id"),
         last=Max("updated_at"),
         people=Sum("participant_id"),
         codes=Sum("value_code_id"),
     )
-    if not fingerprint["n"]:
+    fingerprint |= _closed_pulses(diagnostic).aggregate(
+        pulses=Count("id"), pulse_people=Sum("participant_id"), last_pulse=Max("updated_at")
+    )
+    if not fingerprint["n"] and not fingerprint["pulses"]:
         return []
     key = (
         "ttm:raw-export-left-out:"

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from diagnostics import assignment, services
+from diagnostics.models import Pulse
 from participation.ratings_file import parties_left_out
 
 from ..factories import DiagnosticValueCodeFactory, ParticipantFactory, RatingFactory
@@ -292,7 +293,26 @@ def test_the_pages_read_the_ratings_once_and_again_only_after_they_change(
     answer(team, round, value_codes)
     close(round)
     assert parties_left_out(diagnostic) == []
-    with django_assert_num_queries(1):  # the fingerprint; the answer comes from the cache
+    with django_assert_num_queries(2):  # the fingerprints; the answer comes from the cache
         assert parties_left_out(diagnostic) == []
     team[3].ratings.filter(value_code=value_codes[0]).delete()
+    assert parties_left_out(diagnostic) == [it_party]
+
+
+def test_a_respondent_with_only_a_pulse_is_a_pattern_of_their_own(
+    owner_client, diagnostic, it_party, value_codes
+):
+    """No row can carry their pulse, so "closed pulse figure minus exported pulses" would."""
+    diagnostic.asks_pulse = True
+    diagnostic.save()
+    other = diagnostic.parties.exclude(pk=it_party.pk).first()
+    round = diagnostic.rounds.get()
+    team = people(it_party, 3, "Ada")
+    answer(team, round, value_codes)
+    for person in team:
+        Pulse.objects.create(round=round, participant=person, about_party=other, score=9)
+    (pulse_only,) = people(it_party, 1, "Pat")
+    Pulse.objects.create(round=round, participant=pulse_only, about_party=other, score=0)
+    close(round)
+    assert export(owner_client, diagnostic) == []
     assert parties_left_out(diagnostic) == [it_party]
