@@ -54,6 +54,7 @@ published with the next publication of its Figure, or at closing.
 import datetime
 import operator
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import reduce
 from typing import NamedTuple
 
@@ -451,6 +452,36 @@ def publish_due(round_, *, threshold, value_code_ids=None, estimates=False):
         if since is None or watermark - since > WATERMARK_STEP:  # an older one is still true
             cache.set(key, watermark, WATERMARK_TIMEOUT)
     return published
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What closing an open round now would publish without K people behind it."""
+
+    value_codes: int  # Value Codes with a kind of answer changed by fewer than K of a party
+    pulse_pairs: int  # pulse pairs (party about party) changed by fewer than K
+    removed: bool  # a removed person's answers are still in the published copy
+
+    def __bool__(self):
+        return bool(self.value_codes or self.pulse_pairs or self.removed)
+
+
+def waiting_below_k(round_, *, threshold, estimates=False):
+    """Closing a round publishes its final figures (PRODUCT.md 3), including changes that have
+    not reached K: whoever knows who answered last, or whom they removed, could read those
+    answers in the difference. This says how much is waiting, for the facilitator about to
+    close; at most four queries."""
+    value_codes = {
+        change["figure"].value_code_id
+        for change in _changes(round_, estimates=estimates)
+        if change["n"] < threshold
+    }
+    pulse_pairs = sum(1 for n in _pulse_changes(round_).values() if n < threshold)
+    removed = any(
+        model.objects.filter(round_id=round_.pk, participant__isnull=True).exists()
+        for model in (PublishedRating, PublishedPulse)
+    )
+    return Waiting(len(value_codes), pulse_pairs, removed)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import publication, selectors, services
 from diagnostics.rounds import round_numbered
 from diagnostics.selectors import visible_diagnostics
 from hub import forms
@@ -114,9 +114,14 @@ def send_reminders(request, slug):
 @login_required
 def rounds(request, slug):
     diagnostic = facilitated(request, slug)
-    return hub_page(
-        request, "rounds.html", diagnostic, "rounds", rounds=diagnostic.rounds.order_by("-number")
+    rounds = list(diagnostic.rounds.order_by("-number"))
+    open_round = next((r for r in rounds if r.is_open), None)
+    waiting = open_round and publication.waiting_below_k(
+        open_round,
+        threshold=diagnostic.anonymity_threshold,
+        estimates=diagnostic.asks_estimates,
     )
+    return hub_page(request, "rounds.html", diagnostic, "rounds", rounds=rounds, waiting=waiting)
 
 
 @login_required

@@ -7,6 +7,7 @@ each other party) now needs K people who changed that very kind."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from diagnostics import publication, services
 from diagnostics.models import PublishedRating
@@ -17,6 +18,7 @@ from results.analysis import analyse, anonymous_comments
 from ..factories import (
     DiagnosticFactory,
     DiagnosticValueCodeFactory,
+    MemberFactory,
     ParticipantFactory,
     PartyFactory,
     RoundFactory,
@@ -291,3 +293,33 @@ def test_publishing_every_kind_takes_a_fixed_number_of_queries(diagnostic):
         return len(queries)
 
     assert publish_all(K) == publish_all(4 * K)
+
+
+def test_what_closing_would_publish_below_k_is_counted_for_the_facilitator(diagnostic, published):
+    alice, bob, carol, dave = published
+    round_ = diagnostic.rounds.get()
+
+    def waiting():
+        return publication.waiting_below_k(round_, threshold=K, estimates=True)
+
+    assert not waiting()
+    levels(alice, 5)  # one person's level: closing now would publish it
+    assert waiting() == publication.Waiting(value_codes=1, pulse_pairs=0, removed=False)
+    for person in (bob, carol):
+        levels(person, 5)
+    entry(diagnostic)  # three changed levels: published on this read
+    assert not waiting()
+    dave.delete()
+    assert waiting() == publication.Waiting(value_codes=0, pulse_pairs=0, removed=True)
+
+
+def test_the_rounds_tab_warns_before_a_close_that_publishes_answers_below_k(
+    client, diagnostic, published
+):
+    client.force_login(MemberFactory(diagnostic=diagnostic, role="facilitator").user)
+    url = reverse("diagnostics:rounds", args=[diagnostic.slug])
+    assert 'id="close-waiting"' not in client.get(url).content.decode()
+    levels(published[0], 5)
+    page = client.get(url).content.decode()
+    assert "not yet reached 3 people on 1 Value Code" in page
+    assert "Whoever knows who answered last" in page
