@@ -405,8 +405,12 @@ def anonymous_comments(diagnostic, round_, value_code_ids=None):
     answers = answers_of(round_)
     if value_code_ids is not None:
         answers = Answers(answers.rows.filter(value_code_id__in=value_code_ids), answers.party)
+    # Rated: answered where we are or where we should be. A row holding only importance, a
+    # give-and-take mark or an estimate is no rating, or comments could show beside level
+    # figures hidden for having fewer than K answers.
     raters = (
-        answers.rows.values("value_code_id", answers.party_id)
+        answers.rows.filter(Q(current_answered=True) | Q(target_answered=True))
+        .values("value_code_id", answers.party_id)
         .annotate(n=Count("id"))  # one row per participant and Value Code
         .order_by()
     )

@@ -323,3 +323,16 @@ def test_the_rounds_tab_warns_before_a_close_that_publishes_answers_below_k(
     page = client.get(url).content.decode()
     assert "not yet reached 3 people on 1 Value Code" in page
     assert "Whoever knows who answered last" in page
+
+
+def test_comments_need_k_people_who_rated_not_k_rows_of_any_kind(diagnostic):
+    """A closed round once showed a comment when K people had any row, marks only included, so
+    it could stand beside level figures hidden for having fewer than K answers."""
+    ann, ben, cy = people(diagnostic, 3)
+    levels(ann, 2, comment="Reports come late")
+    stance(ben, "take")
+    importance(cy, 5)
+    round_ = diagnostic.rounds.get()
+    services.close_round(round=round_)
+    assert buyer(diagnostic)["suppressed_current"] is True
+    assert anonymous_comments(diagnostic, round_) == {}
