@@ -136,3 +136,17 @@ class RatingFactory(factory.django.DjangoModelFactory):
     target_level = 4
     current_answered = True
     target_answered = True
+
+
+def council_contractor_residents(value_codes=2, **switches):
+    """A diagnostic (with `switches`, e.g. asks_stance=True) of three parties, an open round,
+    `value_codes` Value Codes and one Council participant: (person, codes, round, parties)."""
+    diagnostic = DiagnosticFactory(**switches)
+    council, contractor, residents = (
+        PartyFactory(diagnostic=diagnostic, name=name, position=i)
+        for i, name in enumerate(["Council", "Contractor", "Residents"])
+    )
+    round = RoundFactory(diagnostic=diagnostic)
+    codes = [DiagnosticValueCodeFactory(diagnostic=diagnostic) for _ in range(value_codes)]
+    person = ParticipantFactory(party=council)
+    return person, codes, round, (council, contractor, residents)

@@ -8,28 +8,11 @@ from django.urls import reverse
 
 from diagnostics.models import Pulse, Rating
 
-from ..factories import (
-    DiagnosticFactory,
-    DiagnosticValueCodeFactory,
-    ParticipantFactory,
-    PartyFactory,
-    RoundFactory,
-)
+from ..factories import ParticipantFactory
+from ..factories import council_contractor_residents as _world
 from ..participation.test_lean_save import TRANSACTION_CONTROL
 
 pytestmark = pytest.mark.django_db
-
-
-def _world(value_codes=2, **switches):
-    diagnostic = DiagnosticFactory(**switches)
-    council, contractor, residents = (
-        PartyFactory(diagnostic=diagnostic, name=name, position=i)
-        for i, name in enumerate(["Council", "Contractor", "Residents"])
-    )
-    round = RoundFactory(diagnostic=diagnostic)
-    codes = [DiagnosticValueCodeFactory(diagnostic=diagnostic) for _ in range(value_codes)]
-    person = ParticipantFactory(party=council)
-    return person, codes, round, (council, contractor, residents)
 
 
 def _stance_url(person, code):
