@@ -82,6 +82,8 @@ def screens(facilitator):
         reverse("results:action_plan", args=[slug]),
         reverse("results:agreed_target", args=target_page),
         reverse("results:understanding", args=[slug]),
+        reverse("results:board", args=[slug]),
+        reverse("diagnostics:assignments", args=[slug]),
         reverse("reports:list", args=[slug]),
         reverse("workshop_presenter:presenter", args=[slug]),
         reverse("workshop_presenter:room", args=[slug, session.pk]),
