@@ -277,6 +277,23 @@ def update_diagnostic(
 # --- Value Codes: the diagnostic's own copies ---------------------------------------------------
 
 
+CONTROL_CHARACTERS_REFUSED = (
+    "This holds an invisible control character (often pasted from a word processor): "
+    "please type it again."
+)
+MAX_WEIGHT = 1000  # priority = gap × weight: beyond this it says nothing more, and 1e308 is inf
+
+
+def checked_weight(weight):
+    """A Value Code's weight: a number greater than 0 and at most MAX_WEIGHT."""
+    weight = float(weight)
+    if not 0 < weight <= MAX_WEIGHT:  # False for nan too
+        raise ValidationError(
+            {"weight": f"A weight is a number greater than 0 and at most {MAX_WEIGHT}."}
+        )
+    return weight
+
+
 @transaction.atomic
 def add_value_codes(*, diagnostic, value_codes, weights=None):
     """Copy library Value Codes into the diagnostic, after its own, keeping their order.
@@ -294,9 +311,7 @@ def add_value_codes(*, diagnostic, value_codes, weights=None):
                 clashes.append(library_code.identifier)
             continue
         existing[library_code.identifier] = library_code.pk
-        weight = float(weights.get(library_code.pk, 1.0))
-        if weight <= 0:
-            raise ValidationError({"weight": "A weight is greater than 0."})
+        weight = checked_weight(weights.get(library_code.pk, 1.0))
         copies.append(
             DiagnosticValueCode(
                 diagnostic=diagnostic,
@@ -347,6 +362,8 @@ def update_value_code(*, value_code, weight=None, section=None, **content):
         value = (value or "").strip()
         if field != "help_text" and not value:
             raise ValidationError({field: "This cannot be empty."})
+        if parsing.has_control_characters(value):
+            raise ValidationError({field: CONTROL_CHARACTERS_REFUSED})
         setattr(value_code, field, value)
     if "identifier" in content:
         clash = (
@@ -361,11 +378,11 @@ def update_value_code(*, value_code, weight=None, section=None, **content):
     if section is not None:
         if not section.strip():
             raise ValidationError({"section": "This cannot be empty."})
+        if parsing.has_control_characters(section):
+            raise ValidationError({"section": CONTROL_CHARACTERS_REFUSED})
         value_code.section = section.strip()[:120]
     if weight is not None:
-        if float(weight) <= 0:
-            raise ValidationError({"weight": "A weight is greater than 0."})
-        value_code.weight = float(weight)
+        value_code.weight = checked_weight(weight)
     value_code.save()
     return value_code
 
@@ -445,6 +462,8 @@ def _check_party(*, diagnostic, name, colour, exclude=None):
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Every party needs a name."})
+    if parsing.has_control_characters(name):
+        raise ValidationError({"name": CONTROL_CHARACTERS_REFUSED})
     if not HEX_COLOUR.match(colour or ""):
         raise ValidationError({"colour": "A colour looks like #1d3557."})
     clash = diagnostic.parties.filter(name__iexact=name)

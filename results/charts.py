@@ -95,8 +95,17 @@ def _clip(text, limit):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Characters XML 1.0 forbids: one in a party name pasted from a word processor (U+000B) made
+# the chart unreadable to an XML parser, and every business-case PDF of its diagnostic failed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text):
+    return escape(NOT_XML.sub("", str(text)))
+
+
 def _svg(width, height, label, body):
-    label = escape(label)
+    label = _xml_text(label)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT}>'
@@ -107,7 +116,7 @@ def _svg(width, height, label, body):
 def _text(x, y, text, *, anchor="start", fill=INK, extra=""):
     return (
         f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" fill="{fill}"{extra}>'
-        f"{escape(text)}</text>"
+        f"{_xml_text(text)}</text>"
     )
 
 

@@ -28,6 +28,15 @@ class InvalidInput(ValidationError):
     """Text that is not the kind of value asked for; the message says what was expected."""
 
 
+# C0 controls but tab, line feed and carriage return, and DEL: pasted from word processors
+# (U+000B for a soft line break), never meant, and invalid in the XML of a chart.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text):
+    return bool(CONTROL_CHARACTERS.search(text or ""))
+
+
 def shown(raw):
     """The start of what was given, quoted for a message (control characters escaped)."""
     return repr(str(raw)[:SHOWN_CHARACTERS])

@@ -191,3 +191,40 @@ def test_an_xlsx_with_entity_declarations_is_refused(world, as_role, part):
 def test_a_csv_table_still_imports(world, as_role):
     response = import_table(as_role("facilitator"), csv_table([table_row("Fine")]), "t.csv")
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field", "value"),
+    [("party_edit", "name", "Buyers\x0bEast"), ("value_code_edit", "identifier", "Pace\x0b1")],
+)
+def test_a_control_character_in_a_party_name_or_identifier_is_refused(
+    world, as_role, url_name, field, value
+):
+    obj = world.diagnostic.parties.first() if url_name == "party_edit" else world.value_code
+    url = reverse(f"diagnostics:{url_name}", args=[world.diagnostic.slug, obj.pk])
+    client = as_role("facilitator")
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        name: widget.value() or ""
+        for name, widget in ((bf.name, bf) for bf in page.context["form"])
+    }
+    data[field] = value
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with its error
+    assert "invisible control character" in response.content.decode()
+    obj.refresh_from_db()
+    assert "\x0b" not in getattr(obj, field)
+
+
+def test_a_weight_beyond_a_thousand_is_refused(world, as_role):
+    url = reverse("diagnostics:value_code_edit", args=[world.diagnostic.slug, world.value_code.pk])
+    client = as_role("facilitator")
+    page = client.get(url)
+    data = {bf.name: bf.value() or "" for bf in page.context["form"]}
+    data["weight"] = "1e308"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "at most 1000" in response.content.decode()
+    world.value_code.refresh_from_db()
+    assert world.value_code.weight == 1.0

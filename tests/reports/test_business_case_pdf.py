@@ -121,6 +121,19 @@ def test_user_text_shows_as_text_and_never_becomes_markup(caplog):
 
 
 @pytest.mark.django_db
+def test_a_control_character_already_in_a_name_does_not_stop_the_pdf():
+    # A party named before such names were refused, or imported: U+000B from a word processor
+    # made a chart unreadable as XML, and every business case of the diagnostic failed.
+    diagnostic = DiagnosticFactory(anonymity_threshold=1)
+    party = PartyFactory(diagnostic=diagnostic, name="Buyers\x0bEast")
+    value_code = DiagnosticValueCodeFactory(diagnostic=diagnostic, identifier="Pace\x0b1")
+    round_ = RoundFactory(diagnostic=diagnostic)
+    RatingFactory(round=round_, value_code=value_code, participant=ParticipantFactory(party=party))
+    html = business_case.to_html(business_case.gather(diagnostic, round_))
+    assert html_to_pdf(html).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
 def test_render_report_command_writes_the_same_pdf_as_the_app(
     sample_data, tmp_path, django_capture_on_commit_callbacks
 ):
