@@ -399,6 +399,9 @@ def _save_whole_sheet(request, participant):
     return redirect(participant_rate_url(participant))
 
 
+MAX_COMMENT = 4000  # characters; the text box stops there, so nothing is cut unseen
+
+
 def _answers_from_post(post, value_code_id):
     answers = {}
     for key, prefix in FIELD_PREFIX.items():
@@ -408,7 +411,7 @@ def _answers_from_post(post, value_code_id):
         answers[key] = None if raw == DONT_KNOW else parsing.level(raw)
     comment = post.get(f"m{value_code_id}")
     if comment is not None:
-        answers["comment"] = comment[:4000]
+        answers["comment"] = comment[:MAX_COMMENT]
     importance = _importance_from_post(post, value_code_id)
     if importance is not participation.NOT_GIVEN:
         answers["importance_level"] = importance

@@ -145,6 +145,9 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Without JavaScript a whole rating sheet is one form: up to seven fields a Value Code (levels,
+# comment, give and take, importance, estimates) for hundreds of Value Codes. Still bounded.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
