@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from ttm import access
 from valuecodes.models import (
@@ -449,6 +450,28 @@ class Round(models.Model):
     @property
     def is_open(self):
         return self.closed_at is None
+
+
+class LockedValueCode(models.Model):
+    """A Value Code whose answers closed in a round: it was revealed in a live workshop of that
+    round (PRODUCT.md 3, "a workshop question locks at its reveal"). Written by the reveal in
+    the same transaction; read by every way a participant answers (the personal link's saves,
+    the whole sheet, the phones of any later session of the round). Never removed: hiding the
+    figures again does not reopen the question. A later round is not locked."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="locked_value_codes")
+    value_code = models.ForeignKey(
+        DiagnosticValueCode, on_delete=models.CASCADE, related_name="locks"
+    )
+    locked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "value_code"], name="value_code_locked_once")
+        ]
+
+    def __str__(self):
+        return f"{self.value_code_id} locked in round {self.round_id}"
 
 
 # What a person answers about one Value Code in a round: saved together (participation.save_sql)

@@ -4,7 +4,8 @@ The file holds the participants' names beside their answers and their secret lin
 that links keep working after a move: it is the one place outside the database where answers
 meet names, so treat it like a database backup. Members are matched to existing users by
 username. An open round keeps its publication state (what was last published, and when), so
-that its results still move in steps of K after the move (PRODUCT.md 3).
+that its results still move in steps of K after the move (PRODUCT.md 3), and the Value Codes
+revealed in a live workshop stay closed to answers in their round (diagnostics.locks).
 """
 
 import datetime
@@ -28,6 +29,7 @@ from .models import (
     DiagnosticPerspectiveWording,
     DiagnosticValueCode,
     Estimate,
+    LockedValueCode,
     Participant,
     Party,
     Publication,
@@ -195,6 +197,14 @@ def export_diagnostic(diagnostic):
                 ],
             }
             for t in targets
+        ],
+        "locked_value_codes": [
+            {
+                "round": rounds[lock.round_id],
+                "value_code": identifiers[lock.value_code_id],
+                "at": _iso(lock.locked_at),
+            }
+            for lock in LockedValueCode.objects.filter(round__diagnostic=diagnostic).order_by("id")
         ],
         "assignments": [
             {
@@ -413,6 +423,16 @@ def _create(data):
             value_code=value_codes[a["value_code"]] if a["value_code"] else None,
         )
         for a in data.get("assignments", [])
+    )
+    # Files written before answers locked per round have none (their workshops' reveals are not
+    # in the file either).
+    LockedValueCode.objects.bulk_create(
+        LockedValueCode(
+            round=rounds[lock["round"]],
+            value_code=value_codes[lock["value_code"]],
+            locked_at=_datetime(lock["at"]) or timezone.now(),
+        )
+        for lock in data.get("locked_value_codes", [])
     )
     _restore_publication_state(data, rounds, parties, participants, value_codes)
     return diagnostic, notes

@@ -21,11 +21,11 @@ from diagnostics.models import GIVE, PULSE_SCORES, STANCES, TAKE, Pulse, Rating
 from participation import save_sql
 from participation.services import (
     FOREIGN_VALUE_CODE,
-    NOT_ASKED,
     ROUND_CLOSED,
     RatingRefused,
-    asked_ids,
+    answerable_ids,
     check_active,
+    check_answerable,
     check_may_rate,
     save_whole_sheet,
     upsert_one_rating,
@@ -68,7 +68,7 @@ def clean_score(raw):
 def participant_for_stance(token, value_code_id):
     """As participation.services.participant_for_save, for a save of give and take (one
     query): the participant carries `.open_round_id`, `.rates_value_code`,
-    `.asked_value_code`, `.asks_stance`."""
+    `.asked_value_code`, `.value_code_locked`, `.asks_stance`."""
     found = save_sql.read_for_stance(token, value_code_id)
     if found is None:
         raise Http404("No such link")
@@ -77,6 +77,7 @@ def participant_for_stance(token, value_code_id):
         participant.open_round_id,
         participant.rates_value_code,
         participant.asked_value_code,
+        participant.value_code_locked,
         participant.asks_stance,
     ) = found
     return check_active(participant)
@@ -92,8 +93,7 @@ def save_stance_through_link(*, participant, value_code_id, stance):
     stance = clean_stance(stance)
     if participant.open_round_id is None:
         raise RatingRefused(ROUND_CLOSED)
-    if not participant.asked_value_code:
-        raise RatingRefused(NOT_ASKED)
+    check_answerable(participant)
     return upsert_one_rating(
         participant.pk, value_code_id, participant.open_round_id, {"stance": stance}
     )
@@ -122,20 +122,21 @@ def save_stance_sheet(*, participant, stances_by_value_code_id):
 @transaction.atomic
 def save_sheet_with_give_and_take(*, participant, answers, estimates, stances, pulses):
     """The sheet POST used without JavaScript: answers, estimates, marks and the pulse, all or
-    nothing. Marks of Value Codes the participant is no longer asked are left out with their
-    answers; returns (saved, left out) as save_whole_sheet."""
-    saved, left_out = save_whole_sheet(
+    nothing. Marks of Value Codes the participant is no longer asked, or whose answers closed
+    at a workshop's reveal, are left out with their answers; returns (saved, left out as not
+    asked, left out as closed) as save_whole_sheet."""
+    saved, not_asked, closed = save_whole_sheet(
         participant=participant,
         answers_by_value_code_id=answers,
         estimates_by_value_code_id=estimates,
     )
-    asked = asked_ids(participant, stances)
+    asked = answerable_ids(participant, stances)
     save_stance_sheet(
         participant=participant,
         stances_by_value_code_id={pk: raw for pk, raw in stances.items() if pk in asked},
     )
     save_pulse(participant=participant, scores=pulses)
-    return saved, left_out
+    return saved, not_asked, closed
 
 
 STANCE_CHOICES = [("", "Not marked"), *STANCES]

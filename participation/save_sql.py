@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from diagnostics.assignment import asked_condition
+from diagnostics.locks import locked_in_open_round
 from diagnostics.models import (
     ANSWER_FIELDS,
     Diagnostic,
@@ -32,8 +33,8 @@ def _table(model):
 
 def read_for_save(token, value_code_id):
     """(participant, open round id or None, how many Value Codes the participant is asked,
-    whether `value_code_id` is one of the diagnostic's, whether they are asked it) for the
-    personal link `token`; None for no such link.
+    whether `value_code_id` is one of the diagnostic's, whether they are asked it, whether its
+    answers are closed in the open round) for the personal link `token`; None for no such link.
 
     The participant carries id, diagnostic_id, party_id, token and revoked_at only."""
     round_ = _table(Round)
@@ -57,30 +58,38 @@ def read_for_save(token, value_code_id):
         ["id", "diagnostic_id", "party_id", "token", "revoked_at"],
         [pk, diagnostic_id, party_id, token, revoked_at],
     )
-    return person, round_id, count, *_owned_and_asked(found)
+    return person, round_id, count, *_owned_asked_locked(found)
 
 
 def _value_code_sql():
     """The column for the Value Code `%s` of participant `p`: NULL (not the diagnostic's),
-    1 (the diagnostic's, not asked of them), 2 (asked)."""
+    1 (the diagnostic's, not asked of them), 2 (asked), plus 4 when answers to it are closed in
+    the open round (diagnostics.locks)."""
     asked = asked_condition(
         participant="p.id", party="p.party_id", value_code="v.id", section="v.section"
     )
     return (
-        f"(SELECT CASE WHEN {asked} THEN 2 ELSE 1 END FROM {_table(DiagnosticValueCode)} v "
+        f"(SELECT (CASE WHEN {asked} THEN 2 ELSE 1 END) "
+        f"+ (CASE WHEN {locked_in_open_round('v.id')} THEN 4 ELSE 0 END) "
+        f"FROM {_table(DiagnosticValueCode)} v "
         "WHERE v.id = %s AND v.diagnostic_id = p.diagnostic_id)"
     )
 
 
-def _owned_and_asked(found):
-    return found is not None, found == 2
+def _owned_asked_locked(found):
+    """(whether the Value Code is the diagnostic's, whether it is asked, whether it is locked)
+    from the column of _value_code_sql."""
+    if found is None:
+        return False, False, False
+    return True, found % 4 == 2, found >= 4
 
 
 def read_for_understanding(token, value_code_id, about_party_ids):
     """As read_for_save, for a save of importance and estimates: (participant with party_id,
     open round id or None, whether `value_code_id` is the diagnostic's, whether they are asked
-    it, the diagnostic's asks_estimates and asks_importance, how many of `about_party_ids` are
-    other parties of the diagnostic); None for no such link. One statement."""
+    it, whether it is locked, the diagnostic's asks_estimates and asks_importance, how many of
+    `about_party_ids` are other parties of the diagnostic); None for no such link. One
+    statement."""
     participant, round_, diagnostic, party = (
         _table(Participant),
         _table(Round),
@@ -114,7 +123,7 @@ def read_for_understanding(token, value_code_id, about_party_ids):
         ["id", "diagnostic_id", "party_id", "token", "revoked_at"],
         [pk, diagnostic_id, party_id, token, revoked_at],
     )
-    return person, round_id, *_owned_and_asked(found), bool(estimates), bool(importance), n
+    return person, round_id, *_owned_asked_locked(found), bool(estimates), bool(importance), n
 
 
 def upsert_estimates(*, participant_id, value_code_id, round_id, levels):
@@ -180,8 +189,8 @@ def answered_count(participant_id, round_id):
 
 def read_for_stance(token, value_code_id):
     """As read_for_save, for a save of give and take: (participant, open round id or None,
-    whether `value_code_id` is the diagnostic's, whether they are asked it, the diagnostic's
-    asks_stance); None for no such link. One statement."""
+    whether `value_code_id` is the diagnostic's, whether they are asked it, whether it is locked,
+    the diagnostic's asks_stance); None for no such link. One statement."""
     participant, round_, diagnostic = _table(Participant), _table(Round), _table(Diagnostic)
     sql = (
         "SELECT p.id, p.diagnostic_id, p.revoked_at, "
@@ -203,4 +212,4 @@ def read_for_stance(token, value_code_id):
         ["id", "diagnostic_id", "token", "revoked_at"],
         [pk, diagnostic_id, token, revoked_at],
     )
-    return person, round_id, *_owned_and_asked(found), bool(asks_stance)
+    return person, round_id, *_owned_asked_locked(found), bool(asks_stance)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from diagnostics import locks
 from diagnostics.assignment import asked_expression
 from diagnostics.models import (
     DiagnosticValueCode,
@@ -37,6 +38,11 @@ RATING_KEY = ["participant", "value_code", "round"]
 
 class RatingRefused(ValidationError):
     """The link may not rate now: it was revoked, or no round is open."""
+
+
+class AnswersClosed(RatingRefused):
+    """The Value Code was revealed in a live workshop of the round: answers to it are closed
+    (diagnostics.locks)."""
 
 
 class ParticipantRevoked(RatingRefused):
@@ -116,28 +122,31 @@ def answered_count(participant_id, round_id):
 def participant_for_save(token, value_code_id):
     """As active_participant_for_token, in the one query a save through the link needs, with
     `.open_round_id` (or None), `.asked_count` (how many Value Codes they are asked),
-    `.rates_value_code` (whether `value_code_id` is one of the diagnostic's Value Codes) and
-    `.asked_value_code` (whether they are asked it)."""
+    `.rates_value_code` (whether `value_code_id` is one of the diagnostic's Value Codes),
+    `.asked_value_code` (whether they are asked it) and `.value_code_locked` (whether answers
+    to it closed at a workshop's reveal in the open round)."""
     found = save_sql.read_for_save(token, value_code_id)
     if found is None:
         raise Http404("No such link")
-    participant, participant.open_round_id, participant.asked_count, owns, asked = found
-    participant.rates_value_code = owns
-    participant.asked_value_code = asked
+    participant, participant.open_round_id, participant.asked_count, *facts = found
+    participant.rates_value_code, participant.asked_value_code, participant.value_code_locked = (
+        facts
+    )
     return check_active(participant)
 
 
 def rating_sheet(participant, round, *, read_only=False):
     """The Value Codes the participant is asked, grouped by section, each with their rating.
 
-    Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None)
-    and reads in the participant's party's own wording. Read-only (a closed round), Value Codes
+    Returns [(section, [value_code, ...]), ...]; each value_code carries `.rating` (or None),
+    `.locked` (answers to it closed at a workshop's reveal in the round) and reads in the
+    participant's party's own wording. Read-only (a closed round), Value Codes
     they answered though no longer asked are shown too: they are still their answers. Three
     queries whatever the number of Value Codes.
     """
     value_codes = list(
         DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id)
-        .annotate(asked=asked_expression(participant))
+        .annotate(asked=asked_expression(participant), locked=locks.locked_expression(round))
         .prefetch_related("wordings")
     )
     for value_code in value_codes:
@@ -234,7 +243,9 @@ def save_rating(*, participant, value_code, answers):
     and one upsert.
 
     Assignment is not checked here: its one caller, the live workshop, asks the whole room the
-    Value Code on screen. Links go through save_rating_through_link and save_answer_sheet.
+    Value Code on screen; nor is the lock of a reveal, which the workshop checks while it holds
+    its session row (workshops.services.rate). Links go through save_rating_through_link and
+    save_answer_sheet.
     """
     asks_importance = "importance_level" in answers and participant.diagnostic.asks_importance
     fields = _clean_answers(answers, asks_importance=asks_importance)
@@ -255,9 +266,17 @@ def save_rating_through_link(*, participant, value_code_id, answers):
         raise ValidationError(FOREIGN_VALUE_CODE)
     if participant.open_round_id is None:
         raise RatingRefused(ROUND_CLOSED)
+    check_answerable(participant)
+    return upsert_one_rating(participant.pk, value_code_id, participant.open_round_id, fields)
+
+
+def check_answerable(participant):
+    """Refuse a save through the link of a Value Code the participant is not asked, or whose
+    answers closed at a workshop's reveal (as read by participant_for_save and its kin)."""
     if not participant.asked_value_code:
         raise RatingRefused(NOT_ASKED)
-    return upsert_one_rating(participant.pk, value_code_id, participant.open_round_id, fields)
+    if participant.value_code_locked:
+        raise AnswersClosed(locks.CLOSED)
 
 
 def upsert_one_rating(participant_id, value_code_id, round_id, fields):
@@ -273,8 +292,10 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
 
     `answers_by_value_code_id` maps Value Code ids of the participant's diagnostic to answers
     as for save_rating. Answers to Value Codes the participant is not asked (a page older than
-    a change of assignment) are left out. One upsert, so queries do not grow with the number
-    of Value Codes. Returns (how many were saved, how many were left out).
+    a change of assignment), and to Value Codes whose answers closed at a workshop's reveal (a
+    page older than the reveal), are left out. One upsert, so queries do not grow with the
+    number of Value Codes. Returns (how many were saved, how many were left out as not asked,
+    how many as closed).
     """
     round = check_may_rate(participant)
     diagnostic = participant.diagnostic
@@ -282,17 +303,21 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
         pk: _clean_answers(answers, asks_importance=diagnostic.asks_importance)
         for pk, answers in answers_by_value_code_id.items()
     }
-    own = dict(
-        DiagnosticValueCode.objects.filter(
+    own = {
+        pk: (asked, locked)
+        for pk, asked, locked in DiagnosticValueCode.objects.filter(
             diagnostic_id=participant.diagnostic_id, pk__in=list(cleaned)
         )
-        .annotate(asked=asked_expression(participant))
-        .values_list("pk", "asked")
-    )
+        .annotate(
+            asked=asked_expression(participant), locked=locks.locked_in_open_round_expression()
+        )
+        .values_list("pk", "asked", "locked")
+    }
     if set(own) != set(cleaned):
         raise ValidationError("Some Value Codes belong to another diagnostic.")
-    left_out = {pk for pk, asked in own.items() if not asked}
-    cleaned = {pk: fields for pk, fields in cleaned.items() if pk not in left_out}
+    not_asked = {pk for pk, (asked, _locked) in own.items() if not asked}
+    closed = {pk for pk, (asked, locked) in own.items() if asked and locked}
+    cleaned = {pk: fields for pk, fields in cleaned.items() if pk not in not_asked | closed}
     existing = {
         rating.value_code_id: rating
         for rating in Rating.objects.filter(participant=participant, round=round)
@@ -304,15 +329,18 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
             setattr(rating, name, value)
         ratings.append(rating)
     upsert_ratings(ratings)
-    return len(ratings), len(left_out)
+    return len(ratings), len(not_asked), len(closed)
 
 
-def asked_ids(participant, value_code_ids):
-    """Those of the Value Code ids that the participant is asked (diagnostics.assignment)."""
+def answerable_ids(participant, value_code_ids):
+    """Those of the Value Code ids that the participant is asked (diagnostics.assignment) and
+    whose answers are not closed in the open round (diagnostics.locks)."""
     return set(
         DiagnosticValueCode.objects.filter(pk__in=list(value_code_ids))
-        .annotate(asked=asked_expression(participant))
-        .filter(asked=True)
+        .annotate(
+            asked=asked_expression(participant), locked=locks.locked_in_open_round_expression()
+        )
+        .filter(asked=True, locked=False)
         .values_list("pk", flat=True)
     )
 
@@ -320,18 +348,19 @@ def asked_ids(participant, value_code_ids):
 @transaction.atomic
 def save_whole_sheet(*, participant, answers_by_value_code_id, estimates_by_value_code_id):
     """The sheet POST: its answers and its estimates, all or nothing. Those of Value Codes the
-    participant is no longer asked are left out; returns (saved, left out) as save_answer_sheet."""
-    saved, left_out = save_answer_sheet(
+    participant is no longer asked, or whose answers closed at a workshop's reveal, are left
+    out; returns (saved, left out as not asked, left out as closed) as save_answer_sheet."""
+    saved, not_asked, closed = save_answer_sheet(
         participant=participant, answers_by_value_code_id=answers_by_value_code_id
     )
-    asked = asked_ids(participant, estimates_by_value_code_id)
+    asked = answerable_ids(participant, estimates_by_value_code_id)
     save_estimate_sheet(
         participant=participant,
         estimates_by_value_code_id={
             pk: levels for pk, levels in estimates_by_value_code_id.items() if pk in asked
         },
     )
-    return saved, left_out
+    return saved, not_asked, closed
 
 
 def save_estimate_sheet(*, participant, estimates_by_value_code_id):
@@ -381,8 +410,8 @@ def _check_estimates(levels, other_party_ids):
 def participant_for_understanding(token, value_code_id, about_party_ids):
     """As participant_for_save, for a save of importance and estimates (one query): the
     participant carries `.open_round_id`, `.rates_value_code`, `.asked_value_code`,
-    `.asks_estimates`, `.asks_importance` and `.others_named` (how many of `about_party_ids`
-    are other parties)."""
+    `.value_code_locked`, `.asks_estimates`, `.asks_importance` and `.others_named` (how many
+    of `about_party_ids` are other parties)."""
     found = save_sql.read_for_understanding(token, value_code_id, list(about_party_ids))
     if found is None:
         raise Http404("No such link")
@@ -391,6 +420,7 @@ def participant_for_understanding(token, value_code_id, about_party_ids):
         participant.open_round_id,
         participant.rates_value_code,
         participant.asked_value_code,
+        participant.value_code_locked,
         participant.asks_estimates,
         participant.asks_importance,
         participant.others_named,
@@ -425,8 +455,7 @@ def save_understanding_through_link(*, participant, value_code_id, importance, e
                 parsing.checked_level(level)
     if participant.open_round_id is None:
         raise RatingRefused(ROUND_CLOSED)
-    if not participant.asked_value_code:
-        raise RatingRefused(NOT_ASKED)
+    check_answerable(participant)
     rating = upsert_one_rating(participant.pk, value_code_id, participant.open_round_id, fields)
     if estimates:
         save_sql.upsert_estimates(

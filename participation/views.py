@@ -213,6 +213,9 @@ def _save_through_link(request, value_code_id, *, find, save):
         raise Http404("No such Value Code")  # another diagnostic's, or none
     try:
         saved = save(participant)
+    except participation.AnswersClosed as closed:
+        # As a workshop phone answers a locked question: 409, nothing saved.
+        return None, HttpResponse(closed.messages[0], status=409, content_type="text/plain")
     except participation.RatingRefused as refused:
         return None, HttpResponse(refused.messages[0], status=403, content_type="text/plain")
     except ValidationError as invalid:
@@ -375,7 +378,7 @@ def _save_whole_sheet(request, participant):
         stances = _stances_from_post(request.POST)
         ids |= set(estimates) | set(stances)
         answers = {pk: _answers_from_post(request.POST, pk) for pk in ids}
-        _saved, left_out = give_and_take.save_sheet_with_give_and_take(
+        _saved, left_out, closed = give_and_take.save_sheet_with_give_and_take(
             participant=participant,
             answers=answers,
             estimates=estimates,
@@ -396,7 +399,21 @@ def _save_whole_sheet(request, participant):
                 f"{left_out} answer{'s' if left_out != 1 else ''} not saved: you are no longer "
                 "asked to rate those Value Codes. This page now shows what you are asked.",
             )
+        if closed:
+            messages.warning(request, _closed_note(closed))
     return redirect(participant_rate_url(participant))
+
+
+def _closed_note(closed):
+    if closed == 1:
+        return (
+            "1 answer not saved: its Value Code was revealed in the workshop, and answers to it "
+            "are closed."
+        )
+    return (
+        f"{closed} answers not saved: their Value Codes were revealed in the workshop, and "
+        "answers to them are closed."
+    )
 
 
 MAX_COMMENT = 4000  # characters; the text box stops there, so nothing is cut unseen

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
+from diagnostics import locks
 from diagnostics.models import AgreedTarget, Party, Rating
 from participation.services import ParticipantRevoked, check_active
 from results.analysis import analyse
@@ -137,8 +138,19 @@ def _bars(distribution):
 
 
 def is_locked(session, value_code_id):
-    """Was this Value Code revealed in the session (so answers to it are closed)?"""
-    return WorkshopReveal.objects.filter(session=session, value_code_id=value_code_id).exists()
+    """Was this Value Code revealed in the session, or in any session of its round (so answers
+    to it are closed)? See diagnostics.locks."""
+    return locks.is_locked(round_id=session.round_id, value_code_id=value_code_id)
+
+
+def answers_closed(session, frozen):
+    """Are answers to the Value Code on screen closed? Yes once revealed in this session
+    (`frozen`, see frozen_reveal), or in an earlier session of the round (one query then)."""
+    if frozen is not None:
+        return True
+    if not session.current_value_code_id:
+        return False
+    return is_locked(session, session.current_value_code_id)
 
 
 def frozen_reveal(session):

@@ -6,12 +6,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from diagnostics import rounds
+from diagnostics import locks, rounds
 from diagnostics.models import Participant, Party
 from diagnostics.services import create_thing_that_matters
 from diagnostics.targets import record_agreed_target
 from participation.invitations import InvitationRefused, remove_joiner, use_invitation
-from participation.services import add_named_participant, check_active, save_rating
+from participation.services import (
+    AnswersClosed,
+    add_named_participant,
+    check_active,
+    save_rating,
+)
 
 from . import live, selectors
 from .models import (
@@ -39,8 +44,9 @@ class WorkshopFull(ValidationError):
     """Every seat of the party in this session is taken."""
 
 
-class QuestionLocked(ValidationError):
-    """The Value Code was revealed in this session: answers to it are closed."""
+class QuestionLocked(AnswersClosed):
+    """The Value Code was revealed in this session, or in an earlier session of the round:
+    answers to it are closed (diagnostics.locks)."""
 
 
 # Facilitator: the session and its state machine
@@ -178,7 +184,11 @@ def set_revealed(*, session, revealed):
 
     The first reveal of a Value Code locks it: its figures are frozen as they stand (while the
     session row is locked, so no answer slips in between), and answers to it are refused from
-    then on. Hiding and showing again shows the same frozen figures.
+    then on, in the whole round (diagnostics.locks: the personal links, the sheet, later
+    sessions), in the same transaction. Hiding and showing again shows the same frozen figures;
+    hiding never reopens the question. A later session of the round that reveals it again
+    freezes its own figures, which no answer could have moved meanwhile (a ratings file of
+    paper answers aside).
 
     When the frozen figures hold estimates of the other side (the diagnostic asks for them and
     has two parties or more), showing starts at what each party expected the others to say;
@@ -198,6 +208,7 @@ def set_revealed(*, session, revealed):
             value_code_id=session.current_value_code_id,
             figures=selectors.figures_to_freeze(session),
         )
+        locks.lock(round_id=session.round_id, value_code_id=session.current_value_code_id)
     if selectors.expectations(frozen, session.diagnostic):
         session = _change(session, showing_expectations=True)
     return session
@@ -398,7 +409,7 @@ QUESTION_LOCKED = "Answers to this question closed at the reveal. Nothing was ch
 @transaction.atomic
 def rate(*, session, participant, value_code, answers):
     """An ordinary rating of the round, allowed on the Value Code on screen while rating,
-    until it is revealed.
+    until it is revealed (in this session, or in an earlier one of the round).
 
     The session row is locked as the reveal locks it, so an answer either lands before the
     figures are frozen or is refused.

@@ -36,7 +36,11 @@
     var done = 0;
     var all = details.querySelectorAll(".vc");
     all.forEach(function (vc) {
-      if (vc.querySelector(".c input:checked") && vc.querySelector(".t input:checked")) done += 1;
+      // A Value Code revealed in the workshop is read-only: done as it was when it locked.
+      var answered = vc.classList.contains("locked")
+        ? vc.classList.contains("complete")
+        : vc.querySelector(".c input:checked") && vc.querySelector(".t input:checked");
+      if (answered) done += 1;
     });
     shown.textContent = String(done);
     details.classList.toggle("done", done === all.length);

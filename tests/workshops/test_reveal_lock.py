@@ -83,7 +83,8 @@ def test_the_presenter_figures_stop_moving_after_the_reveal(
     services.set_revealed(session=session, revealed=True)
     shown = presenter(facilitator_client, session)
     assert '<td class="mean">3.0</td>' in shown and "Council 2/2" in shown
-    # Answers that reach the round another way (a personal link) do not move the reveal.
+    # Answers that reach the round another way (a ratings file of paper answers; here written
+    # by save_rating directly) do not move the reveal.
     for label in ("A", "B"):
         person = Participant.objects.get(label__startswith=f"{label} #")
         save_rating(participant=person, value_code=value_codes[0], answers={"current_level": 1})

@@ -53,7 +53,8 @@ def _live_context(session, parties):
         "value_code": session.current_value_code,
         "counts": selectors.answer_counts(session, parties, frozen),
         "seats": selectors.party_seats(session, parties),
-        "locked": frozen is not None,
+        "locked": frozen is not None,  # in this session: the counts are those of its reveal
+        "closed": selectors.answers_closed(session, frozen),
     }
     if session.state == WorkshopSession.CAPTURING:
         context["captures"] = selectors.captures(session)
