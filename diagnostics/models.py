@@ -453,21 +453,26 @@ class Round(models.Model):
 
 
 class LockedValueCode(models.Model):
-    """A Value Code whose answers closed in a round: it was revealed in a live workshop of that
-    round (PRODUCT.md 3, "a workshop question locks at its reveal"). Written by the reveal in
-    the same transaction; read by every way a participant answers (the personal link's saves,
-    the whole sheet, the phones of any later session of the round). Never removed: hiding the
-    figures again does not reopen the question. A later round is not locked."""
+    """A Value Code whose answers closed in a round for one participant: they were in the room
+    of a live workshop when it was revealed (PRODUCT.md 3, "a workshop question locks at its
+    reveal"), and saw the figures. Written by the reveal, one row per person in the room, in
+    the same transaction; read by every way that person answers (the personal link's saves,
+    the whole sheet, a phone in a later session). People who were not in the room still answer
+    as before. Never removed: hiding the figures again does not reopen the question. A later
+    round is not locked."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="locked_value_codes")
     value_code = models.ForeignKey(
         DiagnosticValueCode, on_delete=models.CASCADE, related_name="locks"
     )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     locked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["round", "value_code"], name="value_code_locked_once")
+            models.UniqueConstraint(
+                fields=["round", "value_code", "participant"], name="answer_locked_once"
+            )
         ]
 
     def __str__(self):

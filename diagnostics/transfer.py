@@ -202,6 +202,7 @@ def export_diagnostic(diagnostic):
             {
                 "round": rounds[lock.round_id],
                 "value_code": identifiers[lock.value_code_id],
+                "participant": labels[lock.participant_id],
                 "at": _iso(lock.locked_at),
             }
             for lock in LockedValueCode.objects.filter(round__diagnostic=diagnostic).order_by("id")
@@ -430,6 +431,7 @@ def _create(data):
         LockedValueCode(
             round=rounds[lock["round"]],
             value_code=value_codes[lock["value_code"]],
+            participant=participants[lock["participant"]],
             locked_at=_datetime(lock["at"]) or timezone.now(),
         )
         for lock in data.get("locked_value_codes", [])

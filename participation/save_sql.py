@@ -33,8 +33,9 @@ def _table(model):
 
 def read_for_save(token, value_code_id):
     """(participant, open round id or None, how many Value Codes the participant is asked,
-    whether `value_code_id` is one of the diagnostic's, whether they are asked it, whether its
-    answers are closed in the open round) for the personal link `token`; None for no such link.
+    whether `value_code_id` is one of the diagnostic's, whether they are asked it, whether
+    their answers to it are closed in the open round) for the personal link `token`; None for
+    no such link.
 
     The participant carries id, diagnostic_id, party_id, token and revoked_at only."""
     round_ = _table(Round)
@@ -63,14 +64,14 @@ def read_for_save(token, value_code_id):
 
 def _value_code_sql():
     """The column for the Value Code `%s` of participant `p`: NULL (not the diagnostic's),
-    1 (the diagnostic's, not asked of them), 2 (asked), plus 4 when answers to it are closed in
-    the open round (diagnostics.locks)."""
+    1 (the diagnostic's, not asked of them), 2 (asked), plus 4 when their answers to it are
+    closed in the open round (diagnostics.locks)."""
     asked = asked_condition(
         participant="p.id", party="p.party_id", value_code="v.id", section="v.section"
     )
     return (
         f"(SELECT (CASE WHEN {asked} THEN 2 ELSE 1 END) "
-        f"+ (CASE WHEN {locked_in_open_round('v.id')} THEN 4 ELSE 0 END) "
+        f"+ (CASE WHEN {locked_in_open_round('v.id', 'p.id')} THEN 4 ELSE 0 END) "
         f"FROM {_table(DiagnosticValueCode)} v "
         "WHERE v.id = %s AND v.diagnostic_id = p.diagnostic_id)"
     )

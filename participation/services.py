@@ -146,7 +146,9 @@ def rating_sheet(participant, round, *, read_only=False):
     """
     value_codes = list(
         DiagnosticValueCode.objects.filter(diagnostic_id=participant.diagnostic_id)
-        .annotate(asked=asked_expression(participant), locked=locks.locked_expression(round))
+        .annotate(
+            asked=asked_expression(participant), locked=locks.locked_expression(round, participant)
+        )
         .prefetch_related("wordings")
     )
     for value_code in value_codes:
@@ -309,7 +311,8 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
             diagnostic_id=participant.diagnostic_id, pk__in=list(cleaned)
         )
         .annotate(
-            asked=asked_expression(participant), locked=locks.locked_in_open_round_expression()
+            asked=asked_expression(participant),
+            locked=locks.locked_in_open_round_expression(participant),
         )
         .values_list("pk", "asked", "locked")
     }
@@ -334,11 +337,12 @@ def save_answer_sheet(*, participant, answers_by_value_code_id):
 
 def answerable_ids(participant, value_code_ids):
     """Those of the Value Code ids that the participant is asked (diagnostics.assignment) and
-    whose answers are not closed in the open round (diagnostics.locks)."""
+    whose answers to them are not closed for them in the open round (diagnostics.locks)."""
     return set(
         DiagnosticValueCode.objects.filter(pk__in=list(value_code_ids))
         .annotate(
-            asked=asked_expression(participant), locked=locks.locked_in_open_round_expression()
+            asked=asked_expression(participant),
+            locked=locks.locked_in_open_round_expression(participant),
         )
         .filter(asked=True, locked=False)
         .values_list("pk", flat=True)

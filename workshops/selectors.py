@@ -137,20 +137,30 @@ def _bars(distribution):
     ]
 
 
-def is_locked(session, value_code_id):
-    """Was this Value Code revealed in the session, or in any session of its round (so answers
-    to it are closed)? See diagnostics.locks."""
-    return locks.is_locked(round_id=session.round_id, value_code_id=value_code_id)
+def is_locked(session, value_code_id, participant):
+    """Are the participant's answers to this Value Code closed: revealed in this session, or
+    revealed in an earlier session of the round while they were in the room? Two queries at
+    most. See diagnostics.locks."""
+    revealed_here = WorkshopReveal.objects.filter(session=session, value_code_id=value_code_id)
+    return revealed_here.exists() or locks.is_locked(
+        round_id=session.round_id, value_code_id=value_code_id, participant_id=participant.pk
+    )
 
 
-def answers_closed(session, frozen):
+def answers_closed(session, frozen, participant=None):
     """Are answers to the Value Code on screen closed? Yes once revealed in this session
-    (`frozen`, see frozen_reveal), or in an earlier session of the round (one query then)."""
+    (`frozen`, see frozen_reveal); for a participant, also when it was revealed in an earlier
+    session of the round while they were in the room (one query then). The presenter asks
+    without a participant: in a later session, newcomers may still answer."""
     if frozen is not None:
         return True
-    if not session.current_value_code_id:
+    if participant is None or not session.current_value_code_id:
         return False
-    return is_locked(session, session.current_value_code_id)
+    return locks.is_locked(
+        round_id=session.round_id,
+        value_code_id=session.current_value_code_id,
+        participant_id=participant.pk,
+    )
 
 
 def frozen_reveal(session):

@@ -208,7 +208,13 @@ def set_revealed(*, session, revealed):
             value_code_id=session.current_value_code_id,
             figures=selectors.figures_to_freeze(session),
         )
-        locks.lock(round_id=session.round_id, value_code_id=session.current_value_code_id)
+        locks.lock(
+            round_id=session.round_id,
+            value_code_id=session.current_value_code_id,
+            participant_ids=WorkshopAttendee.objects.filter(session=session).values_list(
+                "participant_id", flat=True
+            ),
+        )
     if selectors.expectations(frozen, session.diagnostic):
         session = _change(session, showing_expectations=True)
     return session
@@ -420,7 +426,7 @@ def rate(*, session, participant, value_code, answers):
         raise ValidationError("Rating is not open right now: look at the screen.")
     if value_code.pk != locked.current_value_code_id:
         raise ValidationError("The facilitator has moved on to another Value Code.")
-    if selectors.is_locked(locked, value_code.pk):
+    if selectors.is_locked(locked, value_code.pk, participant):
         raise QuestionLocked(QUESTION_LOCKED)
     rating = save_rating(participant=participant, value_code=value_code, answers=answers)
     live.bump(session, stage=False, answers=True)

@@ -17,17 +17,19 @@ pytestmark = pytest.mark.django_db
 
 def test_export_then_import_keeps_the_locks(client):
     person, (locked, other), round, _parties = council_contractor_residents()
-    locks.lock(round_id=round.pk, value_code_id=locked.pk)
+    locks.lock(round_id=round.pk, value_code_id=locked.pk, participant_ids=[person.pk])
     locked_at = LockedValueCode.objects.get().locked_at
     data = export_diagnostic(person.diagnostic)
-    assert [(lock["round"], lock["value_code"]) for lock in data["locked_value_codes"]] == [
-        (round.number, locked.identifier)
-    ]
+    assert [
+        (lock["round"], lock["value_code"], lock["participant"])
+        for lock in data["locked_value_codes"]
+    ] == [(round.number, locked.identifier, person.label)]
     Diagnostic.objects.filter(pk=person.diagnostic_id).delete()
     imported, _notes = import_diagnostic(copy.deepcopy(data))
     lock = LockedValueCode.objects.select_related("round", "value_code").get()
     assert (lock.round.diagnostic, lock.round.number) == (imported, round.number)
     assert (lock.value_code.identifier, lock.locked_at) == (locked.identifier, locked_at)
+    assert lock.participant.label == person.label
     # The restored personal link is refused on the locked Value Code only.
     restored = {vc.identifier: vc for vc in imported.value_codes.all()}
     for identifier, status in ((locked.identifier, 409), (other.identifier, 200)):

@@ -1,5 +1,5 @@
 """Migration workshops 0005: Value Codes revealed before the lock belonged to the round stay
-closed in their round, from their first reveal."""
+closed in their round to the people of the sessions that revealed them, from the first reveal."""
 
 import datetime
 
@@ -16,7 +16,7 @@ AFTER = [("workshops", "0005_lock_revealed_value_codes_in_their_round")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_earlier_reveal_locks_its_value_code_in_its_round_once():
+def test_every_earlier_reveal_locks_its_value_code_for_the_people_of_its_room_once():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
@@ -30,6 +30,15 @@ def test_every_earlier_reveal_locks_its_value_code_in_its_round_once():
         description="d",
         **{f"statement_{n}": "s" for n in range(1, 6)},
     )
+    party = model("diagnostics", "Party").objects.create(
+        diagnostic=diagnostic, name="Council", colour="#1d3557", position=0
+    )
+    Person = model("diagnostics", "Participant")
+    ann, ben, absent = (
+        Person.objects.create(diagnostic=diagnostic, party=party, label=label, token=label)
+        for label in ("Ann", "Ben", "Cy")
+    )
+    Attendee = model("workshops", "WorkshopAttendee")
     Session, Reveal = model("workshops", "WorkshopSession"), model("workshops", "WorkshopReveal")
     first_at = timezone.now() - datetime.timedelta(days=2)
     for days, code in ((2, "AAAAAA"), (1, "BBBBBB")):  # revealed in two sessions of the round
@@ -37,6 +46,9 @@ def test_every_earlier_reveal_locks_its_value_code_in_its_round_once():
         session = Session.objects.create(
             diagnostic=diagnostic, round=round_, join_code=code, state="ended", ended_at=ended
         )
+        Attendee.objects.create(session=session, participant=ann)  # in both rooms
+        if code == "BBBBBB":
+            Attendee.objects.create(session=session, participant=ben)
         reveal = Reveal.objects.create(session=session, value_code=value_code, figures={})
         Reveal.objects.filter(pk=reveal.pk).update(
             revealed_at=timezone.now() - datetime.timedelta(days=days)
@@ -46,8 +58,11 @@ def test_every_earlier_reveal_locks_its_value_code_in_its_round_once():
     executor.loader.build_graph()
     executor.migrate(AFTER)
     Locked = executor.loader.project_state(AFTER).apps.get_model("diagnostics", "LockedValueCode")
-    lock = Locked.objects.get()
-    assert (lock.round_id, lock.value_code_id) == (round_.pk, value_code.pk)
-    assert abs(lock.locked_at - first_at) < datetime.timedelta(minutes=1)
+    found = {lock.participant_id: lock for lock in Locked.objects.all()}
+    assert set(found) == {ann.pk, ben.pk}  # Cy was in neither room
+    for lock in found.values():
+        assert (lock.round_id, lock.value_code_id) == (round_.pk, value_code.pk)
+    assert abs(found[ann.pk].locked_at - first_at) < datetime.timedelta(minutes=1)
+    assert found[ben.pk].locked_at > found[ann.pk].locked_at
 
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

@@ -181,7 +181,7 @@ def _stage_context(attendee):
         context["value_code"] = session.current_value_code
         context["rating"] = selectors.own_rating(session, participant)
         frozen = selectors.frozen_reveal(session)
-        context["locked"] = selectors.answers_closed(session, frozen)
+        context["locked"] = selectors.answers_closed(session, frozen, participant)
         if session.revealed:
             parties = list(session.diagnostic.parties.order_by("position", "id"))
             context["reveal"] = selectors.reveal(frozen, parties, session.diagnostic)
