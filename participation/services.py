@@ -41,8 +41,8 @@ class RatingRefused(ValidationError):
 
 
 class AnswersClosed(RatingRefused):
-    """The Value Code was revealed in a live workshop of the round: answers to it are closed
-    (diagnostics.locks)."""
+    """The Value Code was revealed in a live workshop of the round while this person was in the
+    room: their answers to it are closed (diagnostics.locks)."""
 
 
 class ParticipantRevoked(RatingRefused):

@@ -45,8 +45,8 @@ class WorkshopFull(ValidationError):
 
 
 class QuestionLocked(AnswersClosed):
-    """The Value Code was revealed in this session, or in an earlier session of the round:
-    answers to it are closed (diagnostics.locks)."""
+    """The Value Code was revealed in this session, or in an earlier session of the round while
+    this person was in the room: their answers to it are closed (diagnostics.locks)."""
 
 
 # Facilitator: the session and its state machine
@@ -184,11 +184,11 @@ def set_revealed(*, session, revealed):
 
     The first reveal of a Value Code locks it: its figures are frozen as they stand (while the
     session row is locked, so no answer slips in between), and answers to it are refused from
-    then on, in the whole round (diagnostics.locks: the personal links, the sheet, later
-    sessions), in the same transaction. Hiding and showing again shows the same frozen figures;
-    hiding never reopens the question. A later session of the round that reveals it again
-    freezes its own figures, which no answer could have moved meanwhile (a ratings file of
-    paper answers aside).
+    then on: in this session, and for the people in its room in the whole round
+    (diagnostics.locks: their personal links, their sheet, their phones in later sessions), in
+    the same transaction. Hiding and showing again shows the same frozen figures; hiding never
+    reopens the question. A later session of the round that reveals it again freezes its own
+    figures, which may include answers of people who were not in the first room.
 
     When the frozen figures hold estimates of the other side (the diagnostic asks for them and
     has two parties or more), showing starts at what each party expected the others to say;
@@ -415,7 +415,8 @@ QUESTION_LOCKED = "Answers to this question closed at the reveal. Nothing was ch
 @transaction.atomic
 def rate(*, session, participant, value_code, answers):
     """An ordinary rating of the round, allowed on the Value Code on screen while rating,
-    until it is revealed (in this session, or in an earlier one of the round).
+    until it is revealed (in this session, or in an earlier one of the round while they were
+    in the room).
 
     The session row is locked as the reveal locks it, so an answer either lands before the
     figures are frozen or is refused.
